@@ -1,0 +1,1 @@
+"""giaithuong: runs a national award campaign end to end."""

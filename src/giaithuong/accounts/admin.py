@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from giaithuong.accounts.models import ApiToken, RoleGrant, User
+from giaithuong.common import audit
+from giaithuong.common.admin_site import OrganiserAdmin, ReadOnlyAdmin
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(User)
+class UserAdmin(OrganiserAdmin, DjangoUserAdmin):
+    inlines = [RoleGrantInline]
+    list_display = ["username", "full_name", "email", "is_active", "last_login"]
+    search_fields = ["username", "full_name", "email"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "email", "phone", "preferred_language")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            audit.record("role.revoked", actor=request.user, target=obj,
+                         before={"role": obj.role, "user": obj.user_id})
+            obj.delete()
+        for obj in instances:
+            obj.save()
+            audit.record("role.granted", actor=request.user, target=obj,
+                         after={"role": obj.role, "user": obj.user_id, "unit": obj.unit_id,
+                                "council": obj.council_id, "edition": obj.edition_id})
+        formset.save_m2m()
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["digest"]

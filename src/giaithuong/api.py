@@ -1,0 +1,18 @@
+"""The REST API at /api/v1/ (django-ninja; OpenAPI document at /api/v1/openapi.json)."""
+
+from ninja import NinjaAPI
+
+from giaithuong.accounts.api import router as accounts_router
+from giaithuong.accounts.auth import API_AUTH
+from giaithuong.editions.api import router as editions_router
+
+api = NinjaAPI(
+    title="giaithuong API",
+    version="1",
+    description="Award editions, letters, entries and judging. Authenticate with "
+                "`Authorization: Bearer <token>` (create one with `giaithuong create_api_token`).",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+api.add_router("/editions", editions_router)
+api.add_router("/accounts", accounts_router)
