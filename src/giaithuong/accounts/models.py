@@ -64,11 +64,12 @@ class RoleGrant(models.Model):
             ),
             models.CheckConstraint(
                 name="rolegrant_unit_scope",
-                condition=~Q(role__in=[str(r) for r in UNIT_SCOPED]) | Q(unit__isnull=False),
+                condition=~Q(role__in=sorted(str(r) for r in UNIT_SCOPED)) | Q(unit__isnull=False),
             ),
             models.CheckConstraint(
                 name="rolegrant_council_scope",
-                condition=~Q(role__in=[str(r) for r in COUNCIL_SCOPED]) | Q(council__isnull=False),
+                condition=(~Q(role__in=sorted(str(r) for r in COUNCIL_SCOPED))
+                           | Q(council__isnull=False)),
             ),
         ]
 
