@@ -34,7 +34,7 @@ class Reference:
 
     relation: Relation
     kind: str  # "Công văn", "Kết luận", "Nghị quyết", …
-    number: str | None  # "1390", "783"; None when the citation has no number
+    number: int | None  # 1390, 783; None when the citation has no number
     symbol: str | None  # "CV/BTGDVTW" as in "1390-CV/BTGDVTW"; "MTTW-BTT"; None when bare
     date: dt.date | None
     issuer: str | None
@@ -78,7 +78,7 @@ class LetterDoc:
     kind: str  # "công văn" or a typed document's name ("kế hoạch", "thông báo", …)
     issuer: str  # "BAN THƯỜNG TRỰC", "BAN TUYÊN GIÁO VÀ DÂN VẬN"
     issuer_parent: str | None  # "ỦY BAN MTTQ VIỆT NAM PHƯỜNG NAM ĐỒNG", "ĐẢNG ỦY BỘ …"
-    number: str | None  # None for a draft (the number is left blank)
+    number: int | None  # None for a draft (the number is left blank)
     symbol: str  # "MTTQ-BTT" (state: "Số: 31/MTTQ-BTT"); "CV/BTGDV" (party: "Số 12-CV/BTGDV")
     place: str
     date: dt.date | None  # None for a draft whose day is blank
@@ -96,9 +96,8 @@ class LetterDoc:
     @property
     def number_line(self) -> str:
         """'Số: 31/MTTQ-BTT' (state) or 'Số 1390-CV/BTGDVTW' (party); drafts leave a blank."""
-        number = self.number or ""
+        # Numbers below 10 take a leading zero; a draft leaves the number blank.
+        number = f"{self.number:02d}" if self.number is not None else ""
         if self.style is Style.PARTY:
             return f"Số {number}-{self.symbol}" if number else f"Số    -{self.symbol}"
-        if number.isdigit() and len(number) < 2:
-            number = number.zfill(2)
         return f"Số: {number}/{self.symbol}" if number else f"Số:     /{self.symbol}"
