@@ -11,6 +11,13 @@ SEEDS = SHARED / "seeds"
 EDITION_FILE = ROOT / "src" / "giaithuong" / "editions" / "data" / "ttdn-xii-2026.toml"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing is not what these tests check; the real hasher stays in every other setting.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache, so cached pages never leak between tests."""

@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from giaithuong.accounts.models import ApiToken, RoleGrant, User
 from giaithuong.common import audit
 from giaithuong.common.admin_site import OrganiserAdmin, ReadOnlyAdmin
+
+
+# Roles are RoleGrant rows, not Django groups.
+admin.site.unregister(Group)
 
 
 class RoleGrantInline(admin.TabularInline):
