@@ -2,10 +2,9 @@
 
 from ninja import NinjaAPI
 
-from giaithuong.common.access import PUBLIC
-
 from giaithuong.accounts.api import router as accounts_router
 from giaithuong.accounts.auth import API_AUTH
+from giaithuong.common.access import PUBLIC
 from giaithuong.editions.api import router as editions_router
 
 api = NinjaAPI(

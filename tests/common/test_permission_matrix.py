@@ -96,7 +96,7 @@ def _client_for(client, people, role):
 def test_page_routes_match_their_declaration(client, people, role):
     client = _client_for(client, people, role)
     wrong = []
-    for route, pattern, namespace in page_routes():
+    for _route, pattern, namespace in page_routes():
         policy = pattern.callback.access_policy
         for prefix in ("", "/en") if namespace else ("",):
             url = prefix + _url(pattern, namespace)
@@ -153,7 +153,8 @@ def test_admin_is_for_organisers_only(client, people, role):
         if role == str(Role.ORGANISER):
             expected = OK
             if pattern.name in add_allowed and not add_allowed[pattern.name](response.wsgi_request):
-                expected = FORBIDDEN  # read-only registers: loaded from files or written by services
+                # Read-only registers: loaded from files or written by services.
+                expected = FORBIDDEN
         got = _outcome(response)
         if got != expected:
             wrong.append(f"{url}: expected {expected}, got {got}")
