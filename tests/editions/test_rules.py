@@ -110,7 +110,7 @@ def test_bad_url_and_schema_version():
 
 def test_uncertain_items_are_settings_next_year_changes_without_code():
     text = (TEXT.replace("max_entries_per_author = 10 ", "max_entries_per_author = 7 ")
-                .replace('entry_limit_counts = "each_member"', 'entry_limit_counts = "group_as_unit"')
+                .replace('"each_member"', '"group_as_unit"')
                 .replace("# max_team_size = 5", "max_team_size = 5")
                 .replace("# deadline_extended = 2026-09-15T23:59:59+07:00",
                          "deadline_extended = 2026-09-15T23:59:59+07:00"))
