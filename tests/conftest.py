@@ -34,3 +34,16 @@ def edition(db):
     from giaithuong.editions.services import load_edition_file
 
     return load_edition_file(EDITION_FILE).edition
+
+
+@pytest.fixture
+def mailbox(settings):
+    """Mail goes through Django's SMTP backend to a real SMTP server on loopback."""
+    from tests.smtp import smtp_server
+
+    with smtp_server() as (port, inbox):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = port
+        settings.EMAIL_USE_TLS = False
+        yield inbox
