@@ -7,7 +7,6 @@ from giaithuong.accounts.models import ApiToken, RoleGrant, User
 from giaithuong.common import audit
 from giaithuong.common.admin_site import OrganiserAdmin, ReadOnlyAdmin
 
-
 # Roles are RoleGrant rows, not Django groups.
 admin.site.unregister(Group)
 
