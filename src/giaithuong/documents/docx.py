@@ -9,12 +9,13 @@ stays in that font in Word and LibreOffice.
 
 from __future__ import annotations
 
+import functools
 import io
 
 from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.table import WD_TABLE_ALIGNMENT, WD_TABLE_DIRECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -39,46 +40,41 @@ def render_letter_docx(doc: LetterDoc, *, attachments_png: dict | None = None) -
     """The letter as DOCX bytes. `attachments_png` maps an attachment (caption or index) to PNG
     bytes, placed on a page after the letter under its caption."""
     layout = build_layout(doc)
-    document = Document()
-    _set_fonts(document, layout.page.font_size_pt)
+    document = Document(io.BytesIO(_base_template(layout.page.font_size_pt)))
     section = document.sections[0]
     _set_page(section, layout)
     document.core_properties.title = layout.metadata_title
     body_width = layout.page.text_width_mm
 
     _header(document, layout)
+    body = document.element.body
 
     if layout.title is not None:
-        _spacer(document, 10)
+        _spacer(body, 10)
         for line in layout.title.lines:
-            _line_paragraph(document, line)
+            _line_paragraph(body, line)
         if layout.title.rule is not None:
-            _rule_paragraph(document, layout.title.rule, body_width)
+            _rule_paragraph(body, layout.title.rule, body_width)
 
     if layout.salutation is not None:
-        _spacer(document, 12)
-        _salutation(document, layout, body_width)
-        _spacer(document, 4)
+        _spacer(body, 12)
+        _salutation(body, layout, body_width)
+        _spacer(body, 4)
 
     for paragraph in layout.body:
-        _body_paragraph(document, paragraph)
+        _body_paragraph(body, paragraph)
 
     if layout.signature is not None or layout.recipients is not None:
         _signature(document, layout, body_width)
 
-    loose = [note for note in layout.footnotes if not note.referenced]
-    referenced = [note for note in layout.footnotes if note.referenced]
     if layout.footnotes:
-        _spacer(document, 12)
-        _rule_paragraph(document, Rule(body_width * 0.3, 0.5), body_width, center=False)
-        for note in [*referenced, *loose]:
-            paragraph = document.add_paragraph()
-            _spacing(paragraph, note.size_pt)
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            mark = paragraph.add_run(str(note.number))
-            mark.font.superscript = True
-            mark.font.size = Pt(note.size_pt)
-            paragraph.add_run(" " + note.text).font.size = Pt(note.size_pt)
+        # Notes go after the letter (python-docx has no footnotes part), marks stay in the text.
+        _spacer(body, 12)
+        _rule_paragraph(body, Rule(body_width * 0.3, 0.5), body_width, center=False)
+        for note in sorted(layout.footnotes, key=lambda note: not note.referenced):
+            paragraph = _paragraph(body, align="both", line_pt=round(note.size_pt * LINE_PITCH, 1))
+            _run(paragraph, str(note.number), note.size_pt, superscript=True)
+            _run(paragraph, " " + note.text, note.size_pt)
 
     images = {}
     for key, png in (attachments_png or {}).items():
@@ -103,6 +99,33 @@ def render_letter_docx(doc: LetterDoc, *, attachments_png: dict | None = None) -
 
 
 # ---- fonts and page ---------------------------------------------------------------------------
+
+_KEEP_STYLES = {"Normal", "Header", "HeaderChar", "Footer", "FooterChar", "DefaultParagraphFont",
+                "TableNormal", "NoList"}
+_DROP_RELATIONSHIPS = ("stylesWithEffects", "customXml", "thumbnail", "webSettings")
+
+
+@functools.cache
+def _base_template(size_pt: float) -> bytes:
+    """python-docx's default template cut down to what a letter uses, fonts set: the stock one
+    carries ~800 KB of styles, and opening and saving it took most of the render time."""
+    document = Document()
+    styles = document.styles.element
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in _KEEP_STYLES:
+            styles.remove(style)
+    for part_rels in (document.part.rels, document.part.package.rels):
+        for rid, rel in list(part_rels.items()):
+            if rel.reltype.endswith(_DROP_RELATIONSHIPS):
+                del part_rels[rid]
+    _set_fonts(document, size_pt)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
 
 
 def _fonts_element(parent) -> None:
@@ -181,83 +204,126 @@ def _page_field(paragraph, size_pt: float) -> None:
     run_with(end)
 
 
-# ---- paragraphs -------------------------------------------------------------------------------
+# ---- paragraphs (built as raw WordprocessingML: python-docx's setters cost most of the time) --
+
+_TWIPS_PER_MM = 1440 / 25.4
 
 
-def _spacing(paragraph, size_pt: float, *, before: float = 0, after: float = 0) -> None:
-    fmt = paragraph.paragraph_format
-    fmt.space_before = Pt(before)
-    fmt.space_after = Pt(after)
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(round(size_pt * LINE_PITCH, 1))
+def _twips(mm: float) -> str:
+    return str(round(mm * _TWIPS_PER_MM))
 
 
-def _styled_run(paragraph, line: Line):
-    run = paragraph.add_run(line.text)
-    run.font.size = Pt(line.size_pt)
-    run.bold = line.bold
-    run.italic = line.italic
-    run.underline = line.underline
-    return run
+def _sub(parent, tag: str, **attributes):
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), str(value))
+    parent.append(element)
+    return element
 
 
-def _line_paragraph(container, line: Line, *, align=WD_ALIGN_PARAGRAPH.CENTER):
-    paragraph = container.add_paragraph()
-    paragraph.alignment = align
-    _spacing(paragraph, line.size_pt)
-    _styled_run(paragraph, line)
+def _paragraph(parent, *, align: str | None = "center", before: float = 0, after: float = 0,
+               line_pt: float | None = None, first_mm: float | None = None,
+               left_mm: float | None = None, right_mm: float | None = None,
+               border_top_pt: float | None = None, tab_mm: float | None = None,
+               keep_next: bool = False):
+    """Append a w:p to `parent` (a cell or the body) with its properties in schema order."""
+    paragraph = OxmlElement("w:p")
+    properties = _sub(paragraph, "w:pPr")
+    if keep_next:
+        _sub(properties, "w:keepNext")
+    if border_top_pt is not None:
+        borders = _sub(properties, "w:pBdr")
+        _sub(borders, "w:top", val="single", sz=max(2, round(border_top_pt * 8)), space=0,
+             color="000000")
+    if tab_mm is not None:
+        _sub(_sub(properties, "w:tabs"), "w:tab", val="left", pos=_twips(tab_mm))
+    spacing = {"before": round(before * 20), "after": round(after * 20)}
+    if line_pt is not None:
+        spacing |= {"line": round(line_pt * 20), "lineRule": "exact"}
+    _sub(properties, "w:spacing", **spacing)
+    indent = {}
+    if left_mm is not None:
+        indent["left"] = _twips(left_mm)
+    if right_mm is not None:
+        indent["right"] = _twips(right_mm)
+    if first_mm is not None:
+        indent["firstLine" if first_mm >= 0 else "hanging"] = _twips(abs(first_mm))
+    if indent:
+        _sub(properties, "w:ind", **indent)
+    if align is not None:
+        _sub(properties, "w:jc", val=align)
+    if parent.tag == qn("w:body"):
+        parent.sectPr.addprevious(paragraph)
+    else:
+        parent.append(paragraph)
     return paragraph
 
 
-def _rule_paragraph(container, rule: Rule, width_mm: float, *, center: bool = True):
+def _run(paragraph, text: str, size_pt: float, *, bold: bool = False, italic: bool = False,
+         underline: bool = False, superscript: bool = False) -> None:
+    run = _sub(paragraph, "w:r")
+    properties = _sub(run, "w:rPr")
+    if bold:
+        _sub(properties, "w:b")
+        _sub(properties, "w:bCs")
+    if italic:
+        _sub(properties, "w:i")
+        _sub(properties, "w:iCs")
+    half_points = round(size_pt * 2)
+    _sub(properties, "w:sz", val=half_points)
+    _sub(properties, "w:szCs", val=half_points)
+    if underline:
+        _sub(properties, "w:u", val="single")
+    if superscript:
+        _sub(properties, "w:vertAlign", val="superscript")
+    if "\t" in text:
+        head, _, tail = text.partition("\t")
+        _text(run, head)
+        _sub(run, "w:tab")
+        _text(run, tail)
+    else:
+        _text(run, text)
+
+
+def _text(run, text: str) -> None:
+    if text:
+        element = _sub(run, "w:t")
+        element.set(qn("xml:space"), "preserve")
+        element.text = text
+
+
+def _line_paragraph(parent, line: Line, *, align: str = "center", before: float = 0):
+    paragraph = _paragraph(parent, align=align, before=before,
+                           line_pt=round(line.size_pt * LINE_PITCH, 1))
+    _run(paragraph, line.text, line.size_pt, bold=line.bold, italic=line.italic,
+         underline=line.underline)
+    return paragraph
+
+
+def _rule_paragraph(parent, rule: Rule, width_mm: float, *, center: bool = True):
     """A short rule: an empty paragraph with a top border, narrowed by its indents."""
-    paragraph = container.add_paragraph()
-    fmt = paragraph.paragraph_format
     side = max(0.0, (width_mm - rule.width_mm) / 2)
-    fmt.left_indent = Mm(side if center else 0)
-    fmt.right_indent = Mm(side if center else width_mm - rule.width_mm)
-    fmt.space_before = Pt(2)
-    fmt.space_after = Pt(0)
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(2)
-    borders = OxmlElement("w:pBdr")
-    top = OxmlElement("w:top")
-    top.set(qn("w:val"), "single")
-    top.set(qn("w:sz"), str(max(2, round(rule.thickness_pt * 8))))
-    top.set(qn("w:space"), "0")
-    top.set(qn("w:color"), "000000")
-    borders.append(top)
-    paragraph._p.get_or_add_pPr().append(borders)
-    paragraph.add_run().font.size = Pt(2)
-    return paragraph
+    return _paragraph(parent, align=None, before=2, line_pt=2,
+                      left_mm=side if center else 0,
+                      right_mm=side if center else width_mm - rule.width_mm,
+                      border_top_pt=rule.thickness_pt)
 
 
-def _spacer(container, height_pt: float) -> None:
-    paragraph = container.add_paragraph()
-    fmt = paragraph.paragraph_format
-    fmt.space_before = Pt(0)
-    fmt.space_after = Pt(0)
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(height_pt)
-    paragraph.add_run().font.size = Pt(2)
+def _spacer(parent, height_pt: float) -> None:
+    _paragraph(parent, align=None, line_pt=height_pt)
 
 
-def _body_paragraph(document, paragraph: BodyParagraph) -> None:
-    out = document.add_paragraph()
-    out.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY if paragraph.justify else WD_ALIGN_PARAGRAPH.LEFT
-    _spacing(out, paragraph.size_pt, before=paragraph.space_after_pt / 2,
-             after=paragraph.space_after_pt / 2)
-    fmt = out.paragraph_format
-    fmt.first_line_indent = Mm(paragraph.first_line_indent_mm)
-    if paragraph.left_indent_mm:
-        fmt.left_indent = Mm(paragraph.left_indent_mm)
+def _body_paragraph(body, paragraph: BodyParagraph) -> None:
+    out = _paragraph(body, align="both" if paragraph.justify else "left",
+                     before=paragraph.space_after_pt / 2, after=paragraph.space_after_pt / 2,
+                     line_pt=round(paragraph.size_pt * LINE_PITCH, 1),
+                     first_mm=paragraph.first_line_indent_mm,
+                     left_mm=paragraph.left_indent_mm or None)
     for run in paragraph.runs:
         if run.footnote is not None:
-            mark = out.add_run(str(run.footnote))
-            mark.font.superscript = True
-            mark.font.size = Pt(paragraph.size_pt)
+            _run(out, str(run.footnote), paragraph.size_pt, superscript=True)
         else:
-            out.add_run(run.text).font.size = Pt(paragraph.size_pt)
+            _run(out, run.text, paragraph.size_pt)
 
 
 # ---- tables -----------------------------------------------------------------------------------
@@ -293,19 +359,22 @@ def _borderless_table(document, widths_mm: list[float], rows: int):
 
 
 def _cell_lines(cell, items, width_mm: float) -> None:
-    """Fill a cell with centred lines and rules, replacing its empty first paragraph."""
+    """Fill a cell with centred lines and rules."""
+    tc = _empty_cell(cell)
     for item in items:
         if isinstance(item, Rule):
-            _rule_paragraph(cell, item, width_mm)
+            _rule_paragraph(tc, item, width_mm)
         else:
-            _line_paragraph(cell, item)
-    _drop_first_paragraph(cell)
+            _line_paragraph(tc, item)
 
 
-def _drop_first_paragraph(cell) -> None:
-    first = cell.paragraphs[0]
-    if len(cell.paragraphs) > 1 and not first.text:
-        first._p.getparent().remove(first._p)
+def _empty_cell(cell):
+    """The cell's w:tc without the empty paragraph python-docx puts in every new cell (callers
+    add at least one paragraph back)."""
+    tc = cell._tc
+    for paragraph in tc.findall(qn("w:p")):
+        tc.remove(paragraph)
+    return tc
 
 
 def _header(document, layout: LetterLayout) -> None:
@@ -314,64 +383,53 @@ def _header(document, layout: LetterLayout) -> None:
     table = _borderless_table(document, widths, rows=3 if header.subject else 2)
     _cell_lines(table.cell(0, 0), header.left, widths[0])
     _cell_lines(table.cell(0, 1), header.right, widths[1])
-    number = _line_paragraph(table.cell(1, 0), header.number)
-    number.paragraph_format.space_before = Pt(6)
-    _drop_first_paragraph(table.cell(1, 0))
-    date = _line_paragraph(table.cell(1, 1), header.date)
-    date.paragraph_format.space_before = Pt(6)
-    _drop_first_paragraph(table.cell(1, 1))
+    _line_paragraph(_empty_cell(table.cell(1, 0)), header.number, before=6)
+    _line_paragraph(_empty_cell(table.cell(1, 1)), header.date, before=6)
     if header.subject:
-        cell = table.cell(2, 0)
+        tc = _empty_cell(table.cell(2, 0))
         for index, line in enumerate(header.subject):
-            paragraph = _line_paragraph(cell, line)
-            if index == 0:
-                paragraph.paragraph_format.space_before = Pt(6)
-        _drop_first_paragraph(cell)
+            _line_paragraph(tc, line, before=6 if index == 0 else 0)
+        _spacer(_empty_cell(table.cell(2, 1)), 2)
 
 
-def _salutation(document, layout: LetterLayout, body_width: float) -> None:
+def _salutation(body, layout: LetterLayout, body_width: float) -> None:
     salutation = layout.salutation
     size = salutation.size_pt
     if salutation.inline:
-        line = Line(f"{salutation.label} {salutation.lines[0]}", size)
-        _line_paragraph(document, line)
+        _line_paragraph(body, Line(f"{salutation.label} {salutation.lines[0]}", size))
         return
     label_width = text_width_mm(salutation.label + " ", size)
     widest = max(text_width_mm(text, size) for text in salutation.lines)
     start = max(0.0, (body_width - label_width - widest) / 2)
     for index, text in enumerate(salutation.lines):
-        paragraph = document.add_paragraph()
-        _spacing(paragraph, size)
-        fmt = paragraph.paragraph_format
-        fmt.left_indent = Mm(start + label_width)
-        if index == 0:
-            fmt.first_line_indent = Mm(-label_width)
-            fmt.tab_stops.add_tab_stop(Mm(start + label_width))
-            paragraph.add_run(salutation.label + "\t").font.size = Pt(size)
-        paragraph.add_run(text).font.size = Pt(size)
+        first = index == 0
+        paragraph = _paragraph(body, align="left", line_pt=round(size * LINE_PITCH, 1),
+                               left_mm=start + label_width,
+                               first_mm=-label_width if first else None,
+                               tab_mm=start + label_width if first else None)
+        _run(paragraph, f"{salutation.label}\t{text}" if first else text, size)
 
 
 def _signature(document, layout: LetterLayout, body_width: float) -> None:
     right = round(body_width * layout.signature_column_ratio, 1)
     widths = [round(body_width - right, 1), right]
-    _spacer(document, 6)
+    _spacer(document.element.body, 6)
     table = _borderless_table(document, widths, rows=1)
-    row = table.rows[0]._tr
-    row_pr = row.get_or_add_trPr()
-    cant_split = OxmlElement("w:cantSplit")
-    row_pr.append(cant_split)
-    left, sign = table.cell(0, 0), table.cell(0, 1)
+    row_pr = table.rows[0]._tr.get_or_add_trPr()
+    row_pr.append(OxmlElement("w:cantSplit"))
+    left, sign = _empty_cell(table.cell(0, 0)), _empty_cell(table.cell(0, 1))
     if layout.recipients is not None:
         recipients = layout.recipients
-        _line_paragraph(left, recipients.label, align=WD_ALIGN_PARAGRAPH.LEFT)
+        _line_paragraph(left, recipients.label, align="left")
         for item in recipients.items:
-            _line_paragraph(left, Line(item, recipients.item_size_pt),
-                            align=WD_ALIGN_PARAGRAPH.LEFT)
-        _drop_first_paragraph(left)
+            _line_paragraph(left, Line(item, recipients.item_size_pt), align="left")
+    else:
+        _spacer(left, 2)
     if layout.signature is not None:
         signature = layout.signature
         for line in signature.lines:
             _line_paragraph(sign, line)
         _spacer(sign, signature.space_mm * 72 / 25.4)
         _line_paragraph(sign, signature.name)
-        _drop_first_paragraph(sign)
+    else:
+        _spacer(sign, 2)
