@@ -23,9 +23,14 @@ from giaithuong.directives.letter import LetterDoc
 TEMPLATE = "letter.typ"
 # First choice first; all have Times New Roman metrics.
 FONT_FAMILIES = ("Liberation Serif", "Tinos")
+# The regular face's file name (without .ttf) of each family.
 _FONT_FILES = {"Liberation Serif": "LiberationSerif-Regular", "Tinos": "Tinos-Regular"}
 _VIETNAMESE_SAMPLE = "ẠẶẬỆỘỢỰỸđĐươƯƠ"
 _SEARCH_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+
+
+def _regular_file(family: str) -> str:
+    return _FONT_FILES.get(family, family.replace(" ", "") + "-Regular")
 
 
 class LetterFontMissing(RuntimeError):
@@ -33,13 +38,14 @@ class LetterFontMissing(RuntimeError):
 
 
 @functools.cache
-def font_dirs() -> tuple[tuple[str, ...], tuple[str, ...]]:
+def font_dirs(families: tuple[str, ...] = FONT_FAMILIES) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(font directories, families found) for the letter fonts, best first.
 
     Asks fontconfig for fonts that cover the Vietnamese letters (so the old Liberation 1.x, which
     lacks some of them, is passed over); without fc-list, looks in the usual font folders.
+    Raises LetterFontMissing, saying what to install, when none of `families` is there.
     """
-    found: dict[str, list[str]] = {family: [] for family in FONT_FAMILIES}
+    found: dict[str, list[str]] = {family: [] for family in families}
     fc_list = shutil.which("fc-list")
     if fc_list:
         charset = " ".join(f"{ord(char):x}" for char in _VIETNAMESE_SAMPLE)
@@ -48,23 +54,24 @@ def font_dirs() -> tuple[tuple[str, ...], tuple[str, ...]]:
             capture_output=True, text=True, check=False, timeout=30,
         ).stdout
         for row in listing.splitlines():
-            path, _, families = row.partition(": ")
-            for family in FONT_FAMILIES:
-                if family in families.split(",") and Path(path).stem == _FONT_FILES[family]:
+            path, _, names = row.partition(": ")
+            for family in families:
+                if family in names.split(",") and Path(path).stem == _regular_file(family):
                     found[family].append(str(Path(path).parent))
     else:
         for base in _SEARCH_DIRS:
             root = Path(base).expanduser()
             if not root.is_dir():
                 continue
-            for family, stem in _FONT_FILES.items():
-                for path in sorted(root.rglob(f"{stem}.ttf"), reverse=True):  # liberation2 first
+            for family in families:
+                # reverse: liberation2 before liberation
+                for path in sorted(root.rglob(f"{_regular_file(family)}.ttf"), reverse=True):
                     found[family].append(str(path.parent))
     dirs: list[str] = []
-    families: list[str] = []
-    for family in FONT_FAMILIES:
+    present: list[str] = []
+    for family in families:
         if found[family]:
-            families.append(family)
+            present.append(family)
             best = sorted(found[family], key=lambda d: ("liberation2" not in d, d))[0]
             if best not in dirs:
                 dirs.append(best)
@@ -74,7 +81,7 @@ def font_dirs() -> tuple[tuple[str, ...], tuple[str, ...]]:
             "full Vietnamese). Install the Debian packages fonts-liberation2 or fonts-croscore "
             "(apt-get install fonts-liberation2 fonts-croscore)."
         )
-    return tuple(dirs), tuple(families)
+    return tuple(dirs), tuple(present)
 
 
 class _Renderer:
