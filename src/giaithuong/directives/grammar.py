@@ -31,7 +31,20 @@ def clean_text(text: str) -> str:
 
 def squash(text: str) -> str:
     """Collapse runs of whitespace into single spaces."""
+    if "  " not in text and "\n" not in text:  # the common case, without splitting
+        return text.strip()
     return " ".join(text.split())
+
+
+# Character classes by case: ranges such as À-Ỹ mix upper and lower case in Vietnamese, so the
+# classes are spelled out from Unicode's own case data.
+_LATIN = [chr(code) for code in range(0x41, 0x1EFA)
+          if unicodedata.name(chr(code), "").startswith("LATIN")]
+UPPER = "".join(char for char in _LATIN if char.isupper())
+LOWER = "".join(char for char in _LATIN if char.islower())
+# A comma inside a name that enumerates ("Bộ Văn hóa, Thể thao và Du lịch") does not end it.
+_ENUMERATES = rf"[ ]+[{UPPER}]\w*(?:[ ]+\w+)?[ ]+và[ ]+[{UPPER}]"
+NAME_COMMA = rf",(?={_ENUMERATES})"
 
 
 # --- numbers and symbols (§5) ----------------------------------------------------------------
@@ -260,7 +273,8 @@ CITE = re.compile(
 
 _CITE_DATE = (r"(?P<date>\d{1,2}[ ]?[/.-][ ]?\d{1,2}[ ]?[/.-][ ]?\d{4}"
               r"|\d{1,2}[ ]+tháng[ ]+\d{1,2}[ ]+năm[ ]+\d{4})")
-_CITE_STOP = (rf"[ ]+về(?:[ ]+việc)?[ ]|[ ]*[;,:]|\.(?:[ ]|$)|[ ]*$|[ ]*\(|[ ]+và[ ]+(?:{_KIND})"
+_CITE_STOP = (rf"[ ]+về(?:[ ]+việc)?[ ]|[ ]*;|[ ]*:|[ ]*,(?!{_ENUMERATES})"
+              rf"|\.(?:[ ]|$)|[ ]*$|[ ]*\(|[ ]+và[ ]+(?:{_KIND})"
               r"[ ]+số|[ ]+(?:đề nghị|yêu cầu|hướng dẫn|thông báo|ban hành)[ ]")
 # Tolerant: lower-case kinds, "số:" with a colon, a bare number, a missing date or issuer.
 CITE_TOLERANT = re.compile(
@@ -314,7 +328,7 @@ SIGNATURE_LINE = re.compile(
 _PREFIX_FIX = {"T.M": "T/M", "K.T": "K/T", "T.L": "T/L"}
 # A prefix inside a row where the Nơi nhận column ran into the signature column.
 SIGNATURE_INSIDE = re.compile(
-    r"(?:^|(?<=\s))(?P<pfx>TM\.|KT\.|TL\.|TUQ\.|T/M|K/T|T/L)\s*(?P<for>[A-ZĐÀ-Ỹ][^a-zà-ỹ]*)$")
+    rf"(?:^|(?<=\s))(?P<pfx>TM\.|KT\.|TL\.|TUQ\.|T/M|K/T|T/L)\s*(?P<for>[{UPPER}][^{LOWER}]*)$")
 
 
 @dataclass(frozen=True)
@@ -336,6 +350,8 @@ def is_caps(text: str) -> bool:
 def parse_authority_line(line: str) -> AuthorityLine | None:
     """'TM. BAN THƯỜNG TRỰC' → ('TM.', 'BAN THƯỜNG TRỰC'); None when the line has no prefix or
     what follows is not written in capitals."""
+    if not line or line[0] not in "TKQ":  # every prefix opens with one of these
+        return None
     match = SIGNATURE_LINE.match(squash(line))
     if not match:
         return None

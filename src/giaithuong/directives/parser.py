@@ -166,20 +166,21 @@ _BODY_HEADS = (r"Ban|Ủy ban|Uỷ ban|UBND|Sở|Đảng ủy|Đảng uỷ|Đả
                r"Thành uỷ|Văn phòng|Phòng|Hội|Đoàn|Tỉnh đoàn|Thành đoàn|Thường trực|Chi bộ|"
                r"Công an|Trung tâm|Liên đoàn|Công đoàn|Chi hội|Chi đoàn|Bộ")
 _ISSUER_REQUEST = re.compile(
-    rf"(?:^|(?<=[,;:])[ ]+)(?P<iss>(?:{_BODY_HEADS})(?!\w)(?:(?![;:.,]).){{0,150}}?)"
+    rf"(?:^|(?<=[,;:])[ ]+)(?P<iss>(?:{_BODY_HEADS})(?!\w)(?:(?![;:.,]).|{g.NAME_COMMA})"
+    r"{0,150}?)"
     r"[ ]+(?:trân trọng[ ]+)?(?:đề nghị|yêu cầu|xây dựng kế hoạch|ban hành kế hoạch|"
     r"thông báo|hướng dẫn)(?!\w)", re.IGNORECASE)
 _TITLE_WORDS = re.compile(r"CHỦ TỊCH|GIÁM ĐỐC|BÍ THƯ|TRƯỞNG|THƯ KÝ|CHÁNH|PHÓ|TỔNG BIÊN TẬP|"
                           r"CHỦ NHIỆM|THỦ TRƯỞNG")
-_TRAILING_CAPS = re.compile(r"^(?P<item>.*?[;.])[ ]+(?P<caps>[A-ZĐÀ-Ỹ][^a-zà-ỹ]*[A-ZĐÀ-Ỹ])$")
-_NAME_TOKEN = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?$")
+_TRAILING_CAPS = re.compile(rf"^(?P<item>.*?[;.,])[ ]+(?P<caps>[{g.UPPER}][^{g.LOWER}]*)$")
 
 
 def _is_name(line: str) -> bool:
     """'Đoàn Trung Thu': two to six capitalised words and nothing else."""
     tokens = line.split()
-    return 2 <= len(tokens) <= 6 and all(_NAME_TOKEN.match(token) for token in tokens) and \
-        any(len(token) > 1 and token[1:].islower() for token in tokens)
+    return 2 <= len(tokens) <= 6 and all(
+        token[0].isupper() and (len(token) == 1 or (token[1:].isalpha() and token[1:].islower()))
+        for token in tokens)
 
 
 def _strip_item(text: str) -> str:
@@ -203,8 +204,12 @@ class _Reader:
         raw = [line.strip() for line in text.split("\n")]
         self.lines: list[str] = []
         for line in raw:
+            line = g.squash(line)
             # Columns that ran together can put Kính gửi or Nơi nhận mid-line.
-            self.lines.extend(part.strip() for part in _SPLIT_BEFORE.split(g.squash(line)))
+            if ("gửi" in line or "nhận" in line) and _SPLIT_BEFORE.search(line):
+                self.lines.extend(part.strip() for part in _SPLIT_BEFORE.split(line))
+            else:
+                self.lines.append(line)
         self.out = ParsedLetter()
         self.conf = self.out.confidence
         self.n = len(self.lines)
@@ -215,7 +220,7 @@ class _Reader:
         self.header_end = -1  # last line used by the header
         self.body_start = 0
         self.body_end = self.n
-        self.joined_signature: list[str] = []
+        self._citations: dict[str, list[g.Citation]] = {}
 
     def step(self, name: str, func: Any) -> None:
         try:
@@ -327,7 +332,7 @@ class _Reader:
             match = _SUBJECT.match(self.lines[index])
             if match:
                 parts = [self.lines[index][match.end():]]
-                end = self._continue_block(index + 1, limit, parts)
+                end = self._continue_block(index + 1, limit, parts, caps_stop=True)
                 self._set_subject(parts, index, end, 0.9)
                 self.out.kind = "công văn"
                 return
@@ -345,14 +350,18 @@ class _Reader:
                 self._set_subject(parts, start, end, 0.8)
                 return
 
-    def _continue_block(self, start: int, limit: int, parts: list[str]) -> int:
+    def _continue_block(self, start: int, limit: int, parts: list[str], *,
+                        caps_stop: bool = False) -> int:
         """Append the lines of a block until a blank line or another element; return the last
-        index used."""
+        index used. A V/v abstract is in lower case, so a line in capitals (a mark, the other
+        column's header) ends it."""
         index = start
         last = start - 1
         while index < limit:
             line = self.lines[index]
             if (not line or _RULE.match(line) or _KINH_GUI.match(line)
+                    or (caps_stop and g.is_caps(line)) or _MOTTO.search(line)
+                    or _TITLES_RIGHT.search(line) or line.upper() in _URGENCY
                     or g.DATE_LINE_SEARCH.search(line) or g.NUMBER_LINE.search(line)
                     or _LEAD.match(line) or len(parts) >= 8):
                 break
@@ -662,7 +671,7 @@ class _Reader:
             request = _ISSUER_REQUEST.search(text)
             if request:
                 text = text[: request.start()]
-            for cite in g.find_citations(text):
+            for cite in self.citations(text):
                 leads = list(_LEAD_ANY.finditer(text, 0, cite.start))
                 word = leads[-1].group(1).lower() if leads else "căn cứ"
                 relation = {"thực hiện": Relation.IMPLEMENTS, "căn cứ": Relation.BASED_ON,
@@ -672,6 +681,11 @@ class _Reader:
         self.out.references = references
         complete = all(ref.date and ref.issuer for ref in references)
         self.conf["references"] = 0.85 if references and complete else 0.7 if references else 0.6
+
+    def citations(self, text: str) -> list[g.Citation]:
+        if text not in self._citations:
+            self._citations[text] = g.find_citations(text)
+        return self._citations[text]
 
     def count_tasks(self) -> None:
         if not self.out.body:
@@ -699,7 +713,7 @@ class _Reader:
             return
         for paragraph in self.out.body[:12]:
             text = paragraph.text
-            cites = g.find_citations(text) if _LEAD.match(text) else []
+            cites = self.citations(text) if _LEAD.match(text) else []
             offset = cites[-1].end if cites else 0
             for match in _ISSUER_REQUEST.finditer(text, offset):
                 name = g.squash(match.group("iss"))
