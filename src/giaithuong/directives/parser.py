@@ -140,7 +140,7 @@ _RULE = re.compile(r"^[-_=*~.…–— ]+$")
 _SIGNED = re.compile(r"^[(\[]?[ ]*(?:đã ký|da ky|ký|ký tên|đã ký và đóng dấu|ký, đóng dấu)"
                      r"[^)\]]*[)\]]?$", re.IGNORECASE)
 _MOTTO = re.compile(r"Độc[ ]*lập[ ]*[-–—][ ]*Tự[ ]*do[ ]*[-–—][ ]*Hạnh[ ]*phúc", re.IGNORECASE)
-_TITLES_RIGHT = re.compile(r"CỘNG[ ]+H[ÒO]À[ ]+XÃ[ ]+HỘI[ ]+CHỦ[ ]+NGHĨA[ ]+VIỆT[ ]+NAM"
+_TITLES_RIGHT = re.compile(r"CỘNG[ ]+H(?:ÒA|OÀ)[ ]+XÃ[ ]+HỘI[ ]+CHỦ[ ]+NGHĨA[ ]+VIỆT[ ]+NAM"
                            r"|ĐẢNG[ ]+CỘNG[ ]+SẢN[ ]+VIỆT[ ]+NAM")
 _DOAN_TITLE = "ĐOÀN TNCS HỒ CHÍ MINH"
 _URGENCY = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC", "HỎA TỐC HẸN GIỜ", "HOẢ TỐC HẸN GIỜ"}
