@@ -12,7 +12,8 @@ GIAITHUONG = Path(sys.executable).with_name("giaithuong")
 
 
 def run(env_extra, *args):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
+    ignored = ("DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in ignored}
     env.update(env_extra)
     return subprocess.run([str(GIAITHUONG), *args], env=env, capture_output=True, text=True,
                           cwd=ROOT, timeout=120, check=False)
