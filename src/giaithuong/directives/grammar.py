@@ -282,7 +282,8 @@ CITE_TOLERANT = re.compile(
     rf"(?:{CODE}|(?P<bare>\d{{1,6}})(?![\d/-]))"
     rf"(?:[ ]*,?[ ]*(?:ban hành[ ]+)?ngày[ ]+{_CITE_DATE})?"
     rf"(?:[ ]*,?[ ]*của[ ]+(?P<issuer>(?:(?!{_CITE_STOP}).){{1,200}}?)(?={_CITE_STOP}))?"
-    rf"(?:[ ]+về(?:[ ]+việc)?[ ]+(?P<subject>[^;]{{1,400}}?)(?=[ ]*(?:;|\.[ ]|\.?$)))?")
+    rf"(?:[ ]+về(?:[ ]+việc)?[ ]+(?P<subject>[^;]{{1,400}}?)(?=[ ]*(?:;|\.[ ]|\.?$)"
+    rf"|[ ]*,?[ ]+và[ ]+(?:{_KIND})[ ]+số|[ ]*,[ ]*(?:{_KIND})[ ]+số))?")
 
 
 @dataclass(frozen=True)
