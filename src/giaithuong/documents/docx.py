@@ -19,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 from giaithuong.directives.layout import (
     BodyParagraph,
@@ -213,11 +214,15 @@ def _twips(mm: float) -> str:
     return str(round(mm * _TWIPS_PER_MM))
 
 
+@functools.cache
+def _name(tag: str) -> str:
+    return qn(tag)
+
+
 def _sub(parent, tag: str, **attributes):
-    element = OxmlElement(tag)
+    element = etree.SubElement(parent, _name(tag))
     for name, value in attributes.items():
-        element.set(qn(f"w:{name}"), str(value))
-    parent.append(element)
+        element.set(_name(f"w:{name}"), str(value))
     return element
 
 
