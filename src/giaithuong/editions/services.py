@@ -19,6 +19,7 @@ from giaithuong.editions.models import (
     PrizeTier,
 )
 from giaithuong.editions.rules import EditionSpec, parse_edition
+from giaithuong.editions.selectors import forget_current_edition_key
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def load_edition_text(text: str, *, source_name: str, actor=None,
             set_current_edition(edition, actor=actor)
             edition.refresh_from_db()
         if changed:
+            transaction.on_commit(forget_current_edition_key)
             audit.record("edition.loaded", actor=actor, target=edition, before=before,
                          after={"sha256": checksum, "revision": edition.revision,
                                 "source": source_name,
@@ -147,6 +149,7 @@ def set_current_edition(edition: Edition, *, actor=None) -> None:
         if previous is not None:
             Edition.objects.filter(pk=previous.pk).update(is_current=False)
         Edition.objects.filter(pk=edition.pk).update(is_current=True)
+        transaction.on_commit(forget_current_edition_key)
         audit.record("edition.made_current", actor=actor, target=edition,
                      before={"current": previous.pk if previous else None},
                      after={"current": edition.pk})
