@@ -121,8 +121,11 @@ def test_seed_004_as_a_letter_doc():
     assert doc.style is Style.STATE
     assert doc.number_line == "Số: 31/MTTQ-BTT"
     assert doc.date == dt.date(2026, 6, 18)
+    # What the letter implements, then what its body only cites.
     assert [ref.relation for ref in doc.references] == [
-        Relation.IMPLEMENTS, Relation.BASED_ON, Relation.BASED_ON]
+        Relation.IMPLEMENTS, Relation.BASED_ON, Relation.BASED_ON, Relation.CITES, Relation.CITES]
+    assert [(ref.kind, ref.number) for ref in doc.references[3:]] == [("Kết luận", 57),
+                                                                      ("Nghị quyết", 59)]
     assert doc.references[0].subject.startswith("tuyên truyền, triển khai")
     tasks = [p for p in doc.body if p.number]
     assert [p.text for p in tasks] == [
@@ -132,3 +135,12 @@ def test_seed_004_as_a_letter_doc():
     assert sum(p.bullet for p in doc.body) == 8
     assert doc.signature.authority == ("TM. BAN THƯỜNG TRỰC",)
     assert doc.body[-1].text.startswith("Đề nghị Ban Công tác Mặt trận")
+
+
+def test_parsed_seeds_equal_the_hand_written_structured_form():
+    """Reading a seed gives exactly the LetterDoc written out by hand for the renderers, body
+    citations, attachment and footnote included."""
+    from giaithuong.directives.samples import SEEDS as SAMPLES
+
+    assert parse_letter_text(seed("000")).to_letter_doc() == SAMPLES["seed-000"]
+    assert parse_letter_text(seed("004")).to_letter_doc() == SAMPLES["seed-004"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 # --- text ------------------------------------------------------------------------------------
 
 _SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_AUTOLINK = re.compile(r"<((?:https?://|www\.)[^\s<>]+)>")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
 
@@ -25,6 +26,8 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = text.replace("**", "").replace("__", "")
+    if "<" in text:  # Markdown autolinks: <https://…> is the address itself
+        text = _AUTOLINK.sub(r"\1", text)
     text = _INVISIBLE.sub("", text)
     return _SPACES.sub(" ", text)
 
@@ -283,7 +286,7 @@ CITE_TOLERANT = re.compile(
     rf"(?:[ ]*,?[ ]*(?:ban hành[ ]+)?ngày[ ]+{_CITE_DATE})?"
     rf"(?:[ ]*,?[ ]*của[ ]+(?P<issuer>(?:(?!{_CITE_STOP}).){{1,200}}?)(?={_CITE_STOP}))?"
     rf"(?:[ ]+về(?:[ ]+việc)?[ ]+(?P<subject>[^;]{{1,400}}?)(?=[ ]*(?:;|\.[ ]|\.?$)"
-    rf"|[ ]*,?[ ]+và[ ]+(?:{_KIND})[ ]+số|[ ]*,[ ]*(?:{_KIND})[ ]+số))?")
+    rf"|[ ]*,?[ ]+và[ ]+(?:{_KIND})[ ]+số|[ ]*,[ ]+(?=[{UPPER}])|[ ]*:))?")
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,8 @@ class ParsedLetter:
     authority_lines: list[str] = field(default_factory=list)  # "TM. BAN THƯỜNG TRỰC"
     body: list[Paragraph] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)  # "(Gửi kèm …)" captions
+    citations: list[ParsedReference] = field(default_factory=list)  # cited in the body
     confidence: dict[str, float] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # parts that failed, for the reviewer
 
@@ -111,15 +113,18 @@ class ParsedLetter:
             symbol=self.symbol,
             place=self.place,
             date=self.date.date,
-            month=self.date.month,
-            year=self.date.year,
+            # Month and year stand alone only on a draft, whose day is blank.
+            month=self.date.month if self.date.date is None else None,
+            year=self.date.year if self.date.date is None else None,
             subject=self.subject or "",
             addressees=tuple(self.addressees or ()),
-            references=tuple(ref.to_reference() for ref in self.references or ()),
+            references=tuple(ref.to_reference()
+                             for ref in [*(self.references or ()), *self.citations]),
             body=tuple(self.body),
             recipients=tuple(self.recipients or ()),
             signature=signature,
             footnotes=tuple(self.footnotes),
+            attachments=tuple(self.attachments),
         )
 
 
@@ -133,6 +138,7 @@ _LEAD = re.compile(r"^(Thực hiện|Căn cứ|Theo)\b")
 _LEAD_ANY = re.compile(r"(?<!\w)(thực hiện|căn cứ|theo)(?!\w)", re.IGNORECASE)
 _NUMBERED = re.compile(r"^(\d{1,2})[ ]?[.)](?![\d.])[ ]*(.*)$")
 _ROMAN = re.compile(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)[.)][ ]+(.*)$")
+_ATTACHED = re.compile(r"^\(?[ ]*Gửi[ ]+kèm[ ]+(?P<what>[^)]+?)[ ]*\)?[ ]*[¹²³⁴⁵⁶⁷⁸⁹⁰]*[ ]*\.?$")
 _LETTERED = re.compile(r"^([a-zđ])\)[ ]+(.*)$")
 _DASH = re.compile(r"^[-–—•+*][ ]+(.*)$|^[-–—•][ ]*(\S.*)$")
 _FOOTNOTE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+[ ]*(.*)$")
@@ -679,8 +685,30 @@ class _Reader:
                 references.append(ParsedReference(relation, cite.kind, cite.number, cite.symbol,
                                                   cite.date, cite.issuer, cite.subject))
         self.out.references = references
+        self.read_citations(references)
         complete = all(ref.date and ref.issuer for ref in references)
         self.conf["references"] = 0.85 if references and complete else 0.7 if references else 0.6
+
+    def read_citations(self, references: list[ParsedReference]) -> None:
+        """Documents cited in the body (Kết luận số 57-KL/TW …): not what the letter implements,
+        but the structured form keeps them as citations. Also the "(Gửi kèm …)" attachments."""
+        seen = {(ref.kind, ref.number, ref.symbol) for ref in references}
+        opening = True
+        for paragraph in self.out.body:
+            attached = _ATTACHED.match(paragraph.text)
+            if attached:
+                self.out.attachments.append(attached.group("what"))
+            if paragraph.number or paragraph.bullet or not _LEAD.match(paragraph.text):
+                opening = False
+            if opening:
+                continue
+            for cite in self.citations(paragraph.text):
+                key = (cite.kind, cite.number, cite.symbol)
+                if key not in seen:
+                    seen.add(key)
+                    self.out.citations.append(ParsedReference(
+                        Relation.CITES, cite.kind, cite.number, cite.symbol, cite.date,
+                        cite.issuer, cite.subject))
 
     def citations(self, text: str) -> list[g.Citation]:
         if text not in self._citations:
