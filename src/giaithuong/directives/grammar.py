@@ -75,7 +75,8 @@ CODE = (rf"(?P<num>\d{{1,6}})?[ ]{{0,2}}(?:"
         rf"/[ ]?(?:(?P<year>(?:19|20)\d\d)[ ]?/[ ]?)?(?P<ssym>{_STATE_SYM})"
         rf"|-[ ]?(?P<ptype>[{L}]{{1,6}})[ ]?/[ ]?(?P<porg>{_PARTY_ORG}))")
 CODE_RE = re.compile(CODE)
-NUMBER_LINE = re.compile(rf"(?<!\w)Số[ ]*:?[ ]*{CODE}", re.IGNORECASE)
+# Case matters: "Số:" opens the number line; a lower-case "số" is a citation in running text.
+NUMBER_LINE = re.compile(rf"(?<!\w)(?:Số|SỐ)[ ]*:?[ ]*{CODE}")
 BARE_CODE_LINE = re.compile(rf"^[ ]*(?:(?P<num0>\d{{1,6}})|(?={CODE}))")
 
 

@@ -268,6 +268,8 @@ class _Reader:
 
     def read_number(self) -> None:
         for index in range(self.header_limit):
+            if _SUBJECT.match(self.lines[index]):
+                continue  # a subject can cite another letter's number
             match = g.NUMBER_LINE.search(self.lines[index])
             if match:
                 self._set_code(g.code_from_match(match), index, 0.95)
@@ -299,8 +301,10 @@ class _Reader:
                 continue
             joined = match.end() < len(line.rstrip(" .")) - 1
             place, clean = self._place(match.group("pre"))
+            if place is None and (match.group("pre").strip() or joined):
+                continue  # a date inside a sentence, not the date line
             self.out.date = date
-            self.conf["date"] = 0.95 if clean and not joined else 0.7
+            self.conf["date"] = (0.95 if clean and not joined else 0.7) if place else 0.5
             if place:
                 self.out.place = place
                 self.conf["place"] = 0.95 if clean else 0.7
@@ -328,7 +332,10 @@ class _Reader:
             tokens = tokens[last_caps + 1:]
             clean = False
         place = " ".join(tokens).strip(" ,")
-        if not 2 <= len(place) <= 60 or not any(char.isalpha() for char in place):
+        # A place is a name: capitalised words, at most one generic word ("Thành phố …").
+        lower = sum(1 for token in tokens if token[:1].islower())
+        if (not 2 <= len(place) <= 60 or not any(char.isalpha() for char in place)
+                or len(tokens) > 7 or lower > 1 or tokens[0][:1].islower()):
             return None, False
         return place, clean
 
@@ -395,8 +402,10 @@ class _Reader:
                 self._mark_header(index)
 
     def read_header_issuer(self) -> None:
-        firsts = [i for i in (self.number_idx, self.date_idx, self.subject_idx) if i is not None]
-        stop = min(firsts) if firsts else min(self.header_limit, 8)
+        # The issuer block sits above the number whichever column the text gives first.
+        firsts = [i for i in (self.date_idx, self.subject_idx) if i is not None]
+        stop = self.number_idx if self.number_idx is not None else (
+            min(firsts) if firsts else min(self.header_limit, 8))
         candidates: list[str] = []
         for index in range(min(stop + 1, self.header_limit)):
             line = self.lines[index]
