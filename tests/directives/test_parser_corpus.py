@@ -85,3 +85,43 @@ def test_letter_docs_from_the_corpus():
     # A letter cut off before its signature still lays out; one with no place does not.
     assert parse("10").to_letter_doc().signature is None
     assert parse_letter_text("Số: 12/UBND-VX\nV/v abc").to_letter_doc() is None
+
+
+def test_empty_text_reads_nothing():
+    letter = parse_letter_text("")
+    assert letter.to_json() == dict.fromkeys(JSON_KEYS)
+    assert letter.to_letter_doc() is None
+
+
+def test_right_column_first():
+    letter = parse_letter_text(
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Hà Nội, ngày 5 tháng 3 năm 2026\nỦY BAN MTTQ VIỆT NAM\nBAN THƯỜNG TRỰC\n"
+        "Số: 12/MTTW-BTT\nV/v thực hiện Công văn số 45/UBND-VX\n")
+    data = letter.to_json()
+    assert (data["issuer"], data["issuer_parent"]) == ("BAN THƯỜNG TRỰC", "ỦY BAN MTTQ VIỆT NAM")
+    assert (data["number"], data["symbol"], data["place"]) == (12, "MTTW-BTT", "Hà Nội")
+    assert data["subject"] == "thực hiện Công văn số 45/UBND-VX"
+
+
+def test_a_date_in_a_sentence_is_not_the_date_line():
+    data = parse_letter_text("Hội nghị được tổ chức vào ngày 5 tháng 3 năm 2026.").to_json()
+    assert (data["place"], data["date"]) == (None, None)
+
+
+def test_a_number_cited_in_the_subject_is_not_the_letters_number():
+    data = parse_letter_text("V/v thực hiện Công văn số 45/UBND-VX").to_json()
+    assert (data["number"], data["symbol"]) == (None, None)
+
+
+def test_addressees_joined_on_one_line():
+    data = parse_letter_text("Kính gửi: - Sở Tư pháp; - Sở Y tế; - Công an tỉnh.\n").to_json()
+    assert data["addressees"] == ["Sở Tư pháp", "Sở Y tế", "Công an tỉnh"]
+
+
+def test_unprefixed_signature_of_a_head():
+    data = parse_letter_text("Kính gửi: Các phòng.\n1. Làm việc A.\n2. Làm việc B.\n\n"
+                             "GIÁM ĐỐC\n\nNguyễn Văn An\n").to_json()
+    assert (data["signature_authority"], data["signer_title"], data["signer_name"]) == (
+        None, "GIÁM ĐỐC", "Nguyễn Văn An")
+    assert data["tasks_count"] == 2
