@@ -39,6 +39,9 @@ class OrganisationUnit(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    party_term = models.CharField(
+        _("Party term"), max_length=20, blank=True, default="2025-2030",
+        help_text=_("Party bodies number each document type from 01 over a whole term."))
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
 
@@ -98,6 +101,10 @@ class Letter(models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     subject = models.CharField(_("subject (V/v)"), max_length=500)
     addressee_texts = models.JSONField(_("addressees as written"), default=list, blank=True)
+    addressee_units = models.ManyToManyField(OrganisationUnit, blank=True, related_name="+",
+                                             verbose_name=_("addressed units"))
+    address_subtree = models.BooleanField(
+        _("deliver to every unit below the addressees"), default=False)
     body = models.JSONField(_("body"), default=list, blank=True)
     recipients = models.JSONField(_("distribution list (Nơi nhận)"), default=list, blank=True)
     signature = models.JSONField(_("signature"), default=dict, blank=True)

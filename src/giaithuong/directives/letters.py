@@ -1,0 +1,301 @@
+"""State changes of letters: drafting, numbering, issuing (fan-out), delivery progress, activity
+reports, and drafting a unit's implementing letter. Each public function is one transaction that
+checks permission and invariants and writes one audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from giaithuong.common import audit
+from giaithuong.common.text import nfc
+from giaithuong.directives.letter import Style
+from giaithuong.directives.models import (
+    ActivityReport,
+    CascadeProgress,
+    Delivery,
+    DeliveryState,
+    Letter,
+    LetterReference,
+    LetterStatus,
+    NumberSeries,
+    OrganisationUnit,
+    Relation,
+)
+from giaithuong.directives.permissions import can_act_for
+
+BATCH = 5000
+
+
+class LetterError(ValueError):
+    """A rule of letters was broken; the message says which, for the person who tried."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise LetterError(message)
+
+
+def _require_officer(actor, unit: OrganisationUnit) -> None:
+    if not can_act_for(actor, unit):
+        raise PermissionError(f"You are not an officer of {unit.name}.")
+
+
+# Numbering -----------------------------------------------------------------------------------
+
+def series_for(issuer: OrganisationUnit, style: str, symbol: str, on: dt.date) -> str:
+    """State and Front: one series per year. Party: one per document type per term."""
+    if style == Style.PARTY:
+        return f"{symbol.split('/', 1)[0]}:{issuer.party_term or 'term'}"
+    return str(on.year)
+
+
+def allocate_number(issuer: OrganisationUnit, series: str, symbol: str,
+                    forced: int | None = None) -> int:
+    """The next free number in the series, or `forced` if it is free. Safe under concurrent
+    issuing: the series row is locked by its UPDATE until the caller's transaction commits
+    (PostgreSQL), and SQLite transactions here take the write lock when they begin."""
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                row, _ = NumberSeries.objects.get_or_create(issuer=issuer, series=series,
+                                                            symbol=symbol)
+            break
+        except IntegrityError:  # another transaction created the row first
+            continue
+    if forced is not None:
+        taken = Letter.objects.filter(issuer=issuer, series=series, symbol=symbol,
+                                      number=forced).exists()
+        _require(not taken, f"Số {forced:02d} ({symbol}) đã được dùng trong {series}; "
+                            f"number {forced:02d} is already used.")
+        NumberSeries.objects.filter(pk=row.pk, last_number__lt=forced).update(last_number=forced)
+        return forced
+    NumberSeries.objects.filter(pk=row.pk).update(last_number=F("last_number") + 1)
+    return NumberSeries.objects.values_list("last_number", flat=True).get(pk=row.pk)
+
+
+# Drafting ------------------------------------------------------------------------------------
+
+def create_draft(*, actor, issuer: OrganisationUnit, subject: str, symbol: str,
+                 style: str = Style.STATE, kind: str = "cong_van",
+                 addressee_units: Iterable[OrganisationUnit] = (),
+                 addressee_texts: Iterable[str] = (), address_subtree: bool = False,
+                 body: list[dict] | None = None, recipients: Iterable[str] = (),
+                 signature: dict | None = None, references: Iterable[dict] = (),
+                 implements: Letter | None = None, edition=None, due_date=None,
+                 attach_trailer_qr: bool = False, issuer_parent_name: str = "") -> Letter:
+    _require_officer(actor, issuer)
+    _require(bool(nfc(subject).strip()), "Trích yếu (V/v) không được để trống; the subject is "
+                                         "required.")
+    with transaction.atomic():
+        letter = Letter.objects.create(
+            edition=edition, issuer=issuer, issuer_name=issuer.name,
+            issuer_parent_name=issuer_parent_name or (issuer.parent.name if issuer.parent else ""),
+            kind=kind, style=style, symbol=nfc(symbol).strip(), place=issuer.seat,
+            subject=nfc(subject).strip(), addressee_texts=[nfc(t) for t in addressee_texts],
+            address_subtree=address_subtree, body=body or [],
+            recipients=[nfc(r) for r in recipients], signature=signature or {},
+            implements=implements, due_date=due_date, attach_trailer_qr=attach_trailer_qr,
+            cascade_root=implements.cascade_root if implements else None, created_by=actor,
+        )
+        letter.addressee_units.set(list(addressee_units))
+        for position, ref in enumerate(references):
+            LetterReference.objects.create(letter=letter, position=position, **ref)
+        audit.record("letter.drafted", actor=actor, target=letter,
+                     after={"issuer": issuer.pk, "subject": letter.subject})
+    return letter
+
+
+def draft_implementing_letter(delivery: Delivery, *, actor) -> Letter:
+    """From a received letter, the unit's own letter: it implements the received one, carries on
+    the references above it, inherits its tasks and addresses the unit's children."""
+    unit, received = delivery.unit, delivery.letter
+    _require_officer(actor, unit)
+    carried = [
+        {"relation": Relation.BASED_ON, "target": ref.target, "kind": ref.kind,
+         "number": ref.number, "symbol": ref.symbol, "date": ref.date,
+         "issuer_name": ref.issuer_name, "subject": ref.subject}
+        for ref in received.references.all()
+    ]
+    references = [{"relation": Relation.IMPLEMENTS, "target": received, "kind": "Công văn",
+                   "number": received.number, "symbol": received.symbol, "date": received.date,
+                   "issuer_name": received.issuer_name, "subject": received.subject}, *carried]
+    tasks = [p for p in received.body if p.get("number") or p.get("bullet")]
+    children = list(unit.children.filter(is_active=True))
+    with transaction.atomic():
+        letter = create_draft(
+            actor=actor, issuer=unit, subject=received.subject, symbol=unit.code,
+            style=Style.PARTY if unit.kind == "party" else Style.STATE,
+            addressee_units=children, addressee_texts=[c.name for c in children],
+            body=tasks, recipients=[*(c.name for c in children), "Lưu: VT"],
+            signature={},  # the officer names the signer before issuing
+            references=references, implements=received, edition=received.edition,
+            due_date=received.due_date, attach_trailer_qr=received.attach_trailer_qr)
+        if delivery.state in (DeliveryState.RECEIVED, DeliveryState.ACKNOWLEDGED,
+                              DeliveryState.ASSIGNED):
+            _move(delivery, DeliveryState.IN_PROGRESS, actor)
+    return letter
+
+
+# Issuing -------------------------------------------------------------------------------------
+
+def _addressed_units(letter: Letter) -> list[int]:
+    direct = list(letter.addressee_units.values_list("pk", "path"))
+    ids = {pk for pk, _ in direct}
+    if letter.address_subtree:
+        for _, path in direct:
+            ids.update(OrganisationUnit.objects.filter(path__startswith=path, is_active=True)
+                       .values_list("pk", flat=True))
+    return sorted(ids)
+
+
+def issue_letter(letter: Letter, *, actor, on: dt.date | None = None,
+                 number: int | None = None) -> Letter:
+    """Number, date and send a draft: one delivery per addressee unit, in batches."""
+    _require_officer(actor, letter.issuer)
+    _require(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành; the letter "
+                                                  "has already been issued.")
+    unit_ids = _addressed_units(letter)
+    _require(bool(unit_ids) or bool(letter.addressee_texts),
+             "Công văn chưa có nơi nhận (Kính gửi); the letter has no addressees.")
+    on = on or timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        _require(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành; the "
+                                                      "letter has already been issued.")
+        letter.series = series_for(letter.issuer, letter.style, letter.symbol, on)
+        letter.number = allocate_number(letter.issuer, letter.series, letter.symbol, number)
+        letter.date, letter.issued_at, letter.status = on, now, LetterStatus.ISSUED
+        if letter.cascade_root_id is None:
+            letter.cascade_root = letter
+        letter.save()
+        _fan_out(letter, unit_ids, now)
+        if letter.implements_id:
+            _mark_progress(letter.cascade_root_id, letter.issuer, issued_at=now)
+        audit.record("letter.issued", actor=actor, target=letter,
+                     after={"number": letter.number, "symbol": letter.symbol,
+                            "date": on.isoformat(), "deliveries": len(unit_ids)})
+    return letter
+
+
+def _fan_out(letter: Letter, unit_ids: list[int], now) -> None:
+    units = OrganisationUnit.objects.filter(pk__in=unit_ids).values_list("pk", "path", "depth")
+    path_of = {pk: (path, depth) for pk, path, depth in units.iterator(chunk_size=BATCH)}
+    Delivery.objects.bulk_create(
+        (Delivery(letter=letter, unit_id=pk, received_at=now, due_date=letter.due_date)
+         for pk in unit_ids), batch_size=BATCH, ignore_conflicts=True)
+    # One progress row per unit per cascade; a unit already reached keeps its first date.
+    CascadeProgress.objects.bulk_create(
+        (CascadeProgress(cascade_root_id=letter.cascade_root_id, unit_id=pk,
+                         unit_path=path_of[pk][0], depth=path_of[pk][1], received_at=now,
+                         due_date=letter.due_date) for pk in unit_ids),
+        batch_size=BATCH, ignore_conflicts=True)
+
+
+def _mark_progress(root_id: int, unit: OrganisationUnit, **fields) -> None:
+    progress, _ = CascadeProgress.objects.get_or_create(
+        cascade_root_id=root_id, unit=unit,
+        defaults={"unit_path": unit.path, "depth": unit.depth})
+    changed = []
+    for field, value in fields.items():
+        if field == "audience":
+            progress.audience += value
+            changed.append(field)
+        elif getattr(progress, field) is None:
+            setattr(progress, field, value)
+            changed.append(field)
+    if changed:
+        progress.save(update_fields=changed)
+
+
+# Delivery progress ---------------------------------------------------------------------------
+
+_ORDER = [DeliveryState.RECEIVED, DeliveryState.ACKNOWLEDGED, DeliveryState.ASSIGNED,
+          DeliveryState.IN_PROGRESS, DeliveryState.DONE]
+_STAMP = {DeliveryState.ACKNOWLEDGED: "acknowledged_at", DeliveryState.ASSIGNED: "assigned_at",
+          DeliveryState.IN_PROGRESS: "started_at", DeliveryState.DONE: "done_at",
+          DeliveryState.REFUSED: "refused_at"}
+
+
+def _move(delivery: Delivery, state: str, actor, **extra) -> Delivery:
+    before = delivery.state
+    _require(before not in (DeliveryState.DONE, DeliveryState.REFUSED),
+             "Văn bản đã được xử lý xong; this delivery is closed.")
+    if state != DeliveryState.REFUSED:
+        _require(_ORDER.index(state) >= _ORDER.index(before),
+                 "Không thể quay lại bước trước; a delivery cannot move backwards.")
+    now = timezone.now()
+    delivery.state = state
+    for stamp_state in _ORDER[1:_ORDER.index(state) + 1] if state in _ORDER else [state]:
+        field = _STAMP[stamp_state]
+        if getattr(delivery, field) is None:
+            setattr(delivery, field, now)
+    for field, value in extra.items():
+        setattr(delivery, field, value)
+    delivery.save()
+    root_id = delivery.letter.cascade_root_id
+    if state != DeliveryState.REFUSED and delivery.acknowledged_at:
+        _mark_progress(root_id, delivery.unit, acknowledged_at=delivery.acknowledged_at)
+    audit.record(f"delivery.{state}", actor=actor, target=delivery, before={"state": before},
+                 after={"state": state, **{k: str(v) for k, v in extra.items()}})
+    return delivery
+
+
+def acknowledge(delivery: Delivery, *, actor) -> Delivery:
+    _require_officer(actor, delivery.unit)
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("letter", "unit").get(
+            pk=delivery.pk)
+        if delivery.state != DeliveryState.RECEIVED:
+            return delivery  # acknowledging twice changes nothing
+        return _move(delivery, DeliveryState.ACKNOWLEDGED, actor)
+
+
+def assign(delivery: Delivery, *, actor, assignee) -> Delivery:
+    _require_officer(actor, delivery.unit)
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("letter", "unit").get(
+            pk=delivery.pk)
+        return _move(delivery, DeliveryState.ASSIGNED, actor, assignee=assignee)
+
+
+def refuse(delivery: Delivery, *, actor, reason: str) -> Delivery:
+    _require_officer(actor, delivery.unit)
+    _require(bool(nfc(reason).strip()), "Cần nêu lý do từ chối; give a reason for refusing.")
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("letter", "unit").get(
+            pk=delivery.pk)
+        return _move(delivery, DeliveryState.REFUSED, actor, refusal_reason=nfc(reason).strip())
+
+
+def report_activity(delivery: Delivery, *, actor, kind: str, date: dt.date, audience: int = 0,
+                    channel: str = "", description: str = "", links: Iterable[str] = (),
+                    candidates_introduced: int = 0, entries_submitted: int = 0) -> ActivityReport:
+    """A unit reports what it did; the delivery is then done and the cascade shows the unit as
+    having reported, with the audience it reached."""
+    _require_officer(actor, delivery.unit)
+    _require(audience >= 0, "Số người tham dự không hợp lệ; the audience cannot be negative.")
+    _require(date <= timezone.localdate(), "Ngày hoạt động ở tương lai; the activity date is in "
+                                           "the future.")
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("letter", "unit").get(
+            pk=delivery.pk)
+        _require(delivery.state != DeliveryState.REFUSED, "Văn bản đã bị từ chối; this delivery "
+                                                          "was refused.")
+        report = ActivityReport.objects.create(
+            delivery=delivery, kind=kind, date=date, audience=audience, channel=nfc(channel),
+            description=nfc(description), links=list(links),
+            candidates_introduced=candidates_introduced, entries_submitted=entries_submitted,
+            reported_by=actor)
+        if delivery.state != DeliveryState.DONE:
+            _move(delivery, DeliveryState.DONE, actor)
+        _mark_progress(delivery.letter.cascade_root_id, delivery.unit,
+                       reported_at=timezone.now(), audience=audience)
+        audit.record("activity.reported", actor=actor, target=report,
+                     after={"kind": kind, "audience": audience, "date": date.isoformat()})
+    return report
