@@ -220,3 +220,13 @@ def test_text_encodings(tmp_path, encode):
 
 def test_decode_text_never_guesses_silently_wrong_for_utf8():
     assert decode_text("Hà Nội".encode()) == "Hà Nội"
+
+
+def test_damaged_docx_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "A" * 4000)
+    damaged = buffer.getvalue().replace(b"A" * 100, b"B" * 100, 1)  # the CRC no longer matches
+    with pytest.raises(LetterFileError, match="damaged"):
+        extract_bytes(damaged, "letter.docx")

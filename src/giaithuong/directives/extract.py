@@ -66,6 +66,24 @@ def check_zip(data: bytes, *, max_uncompressed: int = MAX_UNCOMPRESSED,
         raise LetterFileError(
             f"The DOCX is compressed {total / packed:.0f} times, more than the {max_ratio:g} "
             "allowed; it looks like a zip bomb and was not opened.")
+    # The sizes above are what the archive declares; a forged archive can lie, so unpack it
+    # once in small chunks and stop at the limit.
+    unpacked = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in members:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(1 << 16):
+                        unpacked += len(chunk)
+                        if unpacked > max_uncompressed:
+                            raise LetterFileError(
+                                "The DOCX unpacks to more than its declared size and beyond "
+                                f"{max_uncompressed / 1024 / 1024:.0f} MB; it looks like a "
+                                "zip bomb and was not opened.")
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
+        if isinstance(error, LetterFileError):
+            raise
+        raise LetterFileError(f"The DOCX is damaged and cannot be unpacked: {error}.") from error
 
 
 def docx_text(data: bytes) -> str:
