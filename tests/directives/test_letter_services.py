@@ -65,6 +65,9 @@ def test_the_cascade_from_city_to_ward_to_residential_groups(tree):
     assert issued.status == LetterStatus.ISSUED and issued.number == 1
     assert issued.series == "2026" and issued.cascade_root == issued
     assert Delivery.objects.filter(letter=issued).count() == 3
+    assert {d.received_at for d in Delivery.objects.filter(letter=issued)} == {issued.issued_at}
+    assert {p.received_at for p in CascadeProgress.objects.all()} == {issued.issued_at}
+    assert {d.due_date for d in Delivery.objects.filter(letter=issued)} == {issued.due_date}
 
     delivery = Delivery.objects.get(letter=issued, unit=tree["wards"]["Nam Đồng"])
     delivery = letters.acknowledge(delivery, actor=ward_officer)
