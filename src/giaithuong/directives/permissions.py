@@ -1,5 +1,5 @@
-"""Who may act for an organisation unit: its officers (and officers of a unit above it act only
-for their own unit, not for the units below), and organisers everywhere."""
+"""Who may act for an organisation unit: its own officers (an officer of a unit above acts only
+for that unit, not for the units below it), and organisers everywhere."""
 
 from giaithuong.accounts.models import RoleGrant
 from giaithuong.accounts.roles import Role
@@ -20,13 +20,3 @@ def can_act_for(user, unit) -> bool:
         return False
     return user.has_role(Role.ORGANISER) or unit.pk in officer_units(user)
 
-
-def can_see_unit(user, unit) -> bool:
-    """Officers see their units and everything below them."""
-    if user.has_role(Role.ORGANISER):
-        return True
-    from giaithuong.directives.models import OrganisationUnit
-
-    paths = OrganisationUnit.objects.filter(pk__in=officer_units(user)).values_list("path",
-                                                                                    flat=True)
-    return any(unit.path.startswith(path) for path in paths)

@@ -1,4 +1,4 @@
-"""Reads of the cascade: inboxes, letters, and the coverage roll-up of a subtree."""
+"""Reads of the cascade: the coverage roll-up of a subtree."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from giaithuong.directives.models import CascadeProgress, Delivery, Letter, OrganisationUnit
+from giaithuong.directives.models import CascadeProgress, Letter, OrganisationUnit
 
 
 def subtree_range(path: str) -> tuple[str, str]:
@@ -76,13 +76,3 @@ def coverage(unit: OrganisationUnit, root: Letter, *, overdue_limit: int = 50) -
     return Coverage(unit=unit, root=root, levels=[levels[d] for d in sorted(levels)],
                     overdue=overdue)
 
-
-def inbox(unit: OrganisationUnit):
-    return (Delivery.objects.filter(unit=unit).select_related("letter", "letter__issuer")
-            .order_by("-received_at"))
-
-
-def cascade_letters(root: Letter):
-    """Every letter of a cascade with what it implements, for the cascade graph."""
-    return (Letter.objects.filter(cascade_root=root).select_related("issuer", "implements")
-            .order_by("issued_at", "id"))
