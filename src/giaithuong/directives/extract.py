@@ -80,9 +80,11 @@ def check_zip(data: bytes, *, max_uncompressed: int = MAX_UNCOMPRESSED,
                                 "The DOCX unpacks to more than its declared size and beyond "
                                 f"{max_uncompressed / 1024 / 1024:.0f} MB; it looks like a "
                                 "zip bomb and was not opened.")
+    except LetterFileError:
+        raise
+    # zipfile signals a compression method it cannot unpack with NotImplementedError: for us that
+    # is one more kind of damaged DOCX.
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
-        if isinstance(error, LetterFileError):
-            raise
         raise LetterFileError(f"The DOCX is damaged and cannot be unpacked: {error}.") from error
 
 

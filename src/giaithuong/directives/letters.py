@@ -58,14 +58,12 @@ def allocate_number(issuer: OrganisationUnit, series: str, symbol: str,
     """The next free number in the series, or `forced` if it is free. Safe under concurrent
     issuing: the series row is locked by its UPDATE until the caller's transaction commits
     (PostgreSQL), and SQLite transactions here take the write lock when they begin."""
-    for _attempt in range(2):
-        try:
-            with transaction.atomic():
-                row, _ = NumberSeries.objects.get_or_create(issuer=issuer, series=series,
-                                                            symbol=symbol)
-            break
-        except IntegrityError:  # another transaction created the row first
-            continue
+    lookup = {"issuer": issuer, "series": series, "symbol": symbol}
+    try:
+        with transaction.atomic():  # a savepoint: a lost race must not spoil the caller's work
+            row, _ = NumberSeries.objects.get_or_create(**lookup)
+    except IntegrityError:  # another transaction created the series row first
+        row = NumberSeries.objects.get(**lookup)
     if forced is not None:
         taken = Letter.objects.filter(issuer=issuer, series=series, symbol=symbol,
                                       number=forced).exists()
