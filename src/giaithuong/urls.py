@@ -18,6 +18,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("giaithuong.portal.urls")),
     path("account/", include("giaithuong.accounts.urls")),
+    path("", include("giaithuong.directives.urls")),
     prefix_default_language=False,
 )
 

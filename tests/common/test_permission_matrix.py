@@ -18,7 +18,8 @@ from tests.roles import make_people
 ROLES = [None, *(str(role) for role in Role)]
 
 # Sample values for URL parameters; a new parameter name must be added here.
-SAMPLE_KWARGS = {"code": "anh", "uidb64": "MQ", "token": "set-password"}
+SAMPLE_KWARGS = {"code": "anh", "uidb64": "MQ", "token": "set-password", "letter_id": 1,
+                 "delivery_id": 1, "unit_id": 1, "root_id": 1, "report_id": 1}
 
 
 def walk(resolver, prefix="", namespace=None):

@@ -84,14 +84,14 @@ def create_draft(*, actor, issuer: OrganisationUnit, subject: str, symbol: str,
                  body: list[dict] | None = None, recipients: Iterable[str] = (),
                  signature: dict | None = None, references: Iterable[dict] = (),
                  implements: Letter | None = None, edition=None, due_date=None,
-                 attach_trailer_qr: bool = False, issuer_parent_name: str = "") -> Letter:
+                 attach_trailer_qr: bool = False) -> Letter:
     _require_officer(actor, issuer)
     _require(bool(nfc(subject).strip()), "Trích yếu (V/v) không được để trống; the subject is "
                                          "required.")
     with transaction.atomic():
         letter = Letter.objects.create(
             edition=edition, issuer=issuer, issuer_name=issuer.name,
-            issuer_parent_name=issuer_parent_name or (issuer.parent.name if issuer.parent else ""),
+            header_name=issuer.header_name or issuer.name, header_parent=issuer.header_parent,
             kind=kind, style=style, symbol=nfc(symbol).strip(), place=issuer.seat,
             subject=nfc(subject).strip(), addressee_texts=[nfc(t) for t in addressee_texts],
             address_subtree=address_subtree, body=body or [],

@@ -30,6 +30,14 @@ class OrganisationUnit(models.Model):
         help_text=_("The code used in letter symbols, e.g. BTGDVTW or MTTQ-BTT."))
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children", verbose_name=_("parent unit"))
+    header_name = models.CharField(
+        _("name in the letter header"), max_length=200, blank=True,
+        help_text=_("The issuer line of the letter header, e.g. BAN THƯỜNG TRỰC; the unit's name "
+                    "when empty."))
+    header_parent = models.CharField(
+        _("parent body in the letter header"), max_length=200, blank=True,
+        help_text=_("The line above the issuer (cơ quan chủ quản), e.g. ỦY BAN MTTQ VIỆT NAM "
+                    "PHƯỜNG NAM ĐỒNG; empty when the issuer stands alone."))
     seat = models.CharField(_("seat"), max_length=100,
                             help_text=_("The place name written on the date line, e.g. Hà Nội."))
     admin_code = models.CharField(
@@ -83,8 +91,10 @@ class Letter(models.Model):
                                 verbose_name=_("edition"))
     issuer = models.ForeignKey(OrganisationUnit, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="issued_letters", verbose_name=_("issuing unit"))
-    issuer_name = models.CharField(_("issuer"), max_length=300)
-    issuer_parent_name = models.CharField(_("issuer's parent body"), max_length=300, blank=True)
+    issuer_name = models.CharField(_("issuer"), max_length=300,
+                                   help_text=_("The issuer's full name, as cited by others."))
+    header_name = models.CharField(_("issuer line of the header"), max_length=300, blank=True)
+    header_parent = models.CharField(_("parent line of the header"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=LetterKind.choices,
                             default=LetterKind.OFFICIAL_LETTER)
     style = models.CharField(_("layout"), max_length=10, choices=[

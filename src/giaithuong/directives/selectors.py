@@ -1,13 +1,24 @@
-"""Reads of the cascade: the coverage roll-up of a subtree."""
+"""Reads of the cascade: what a person may see (letters, inbox, units), and the coverage roll-up
+of a subtree."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from giaithuong.directives.models import CascadeProgress, Letter, OrganisationUnit
+from giaithuong.accounts.roles import Role
+from giaithuong.directives.models import (
+    CascadeProgress,
+    Delivery,
+    Letter,
+    LetterStatus,
+    OrganisationUnit,
+)
+from giaithuong.directives.permissions import officer_units
 
 
 def subtree_range(path: str) -> tuple[str, str]:
@@ -19,6 +30,69 @@ def subtree_range(path: str) -> tuple[str, str]:
 def in_subtree(path: str, column: str = "path") -> Q:
     low, high = subtree_range(path)
     return Q(**{f"{column}__gte": low, f"{column}__lt": high})
+
+
+def _is_organiser(user) -> bool:
+    return user is not None and user.is_authenticated and user.has_role(Role.ORGANISER)
+
+
+def own_units(user) -> QuerySet[OrganisationUnit]:
+    """The units this person acts for (an organiser acts for every unit)."""
+    if _is_organiser(user):
+        return OrganisationUnit.objects.all()
+    if user is None or not user.is_authenticated:
+        return OrganisationUnit.objects.none()
+    return OrganisationUnit.objects.filter(pk__in=officer_units(user))
+
+
+def _scope(user, column: str) -> Q | None:
+    """Rows whose `column` path lies in the subtree of one of the person's units; None when the
+    person has no unit."""
+    if user is None or not user.is_authenticated:
+        return None
+    paths = list(OrganisationUnit.objects.filter(pk__in=officer_units(user))
+                 .values_list("path", flat=True))
+    return reduce(or_, (in_subtree(path, column) for path in paths)) if paths else None
+
+
+def visible_units(user) -> QuerySet[OrganisationUnit]:
+    """Organisers see the whole tree; a unit officer sees their units and everything below."""
+    if _is_organiser(user):
+        return OrganisationUnit.objects.all()
+    scope = _scope(user, "path")
+    return OrganisationUnit.objects.filter(scope) if scope else OrganisationUnit.objects.none()
+
+
+def visible_letters(user) -> QuerySet[Letter]:
+    """Organisers see every letter. A unit officer sees letters issued by or addressed to their
+    units and the units below them, and letters read in from outside (public official letters
+    the cascade cites); drafts stay with the issuing unit's own officers."""
+    if _is_organiser(user):
+        return Letter.objects.all()
+    issuer_scope = _scope(user, "issuer__path")
+    if issuer_scope is None:
+        return Letter.objects.none()
+    delivered = Delivery.objects.filter(_scope(user, "unit__path"), letter=OuterRef("pk"))
+    sent_or_received = Q(status=LetterStatus.ISSUED) & (issuer_scope | Exists(delivered))
+    own_drafts = Q(status=LetterStatus.DRAFT, issuer__in=list(officer_units(user)))
+    return Letter.objects.filter(sent_or_received | own_drafts | Q(status=LetterStatus.EXTERNAL))
+
+
+def can_view_letter(user, letter: Letter) -> bool:
+    return visible_letters(user).filter(pk=letter.pk).exists()
+
+
+def inbox(user, *, unit: OrganisationUnit | None = None) -> QuerySet[Delivery]:
+    """Deliveries to the units this person acts for (văn bản đến), newest first; an organiser's
+    inbox is every delivery, so pass `unit` to narrow it."""
+    deliveries = Delivery.objects.select_related("letter", "unit").order_by("-received_at", "-id")
+    if unit is not None:
+        deliveries = deliveries.filter(unit=unit)
+    if _is_organiser(user):
+        return deliveries
+    if user is None or not user.is_authenticated:
+        return deliveries.none()
+    return deliveries.filter(unit_id__in=officer_units(user))
 
 
 @dataclass

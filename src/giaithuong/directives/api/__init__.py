@@ -1,0 +1,1 @@
+"""The cascade API: units, letters, deliveries, coverage and import (one router per module)."""

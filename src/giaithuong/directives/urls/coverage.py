@@ -1,0 +1,3 @@
+"""Routes of the coverage pages (see views/coverage.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the exchange pages (see views/exchange.py)."""
+
+urlpatterns: list = []

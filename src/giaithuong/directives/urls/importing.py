@@ -1,0 +1,3 @@
+"""Routes of the importing pages (see views/importing.py)."""
+
+urlpatterns: list = []

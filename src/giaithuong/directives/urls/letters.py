@@ -1,0 +1,3 @@
+"""Routes of the letters pages (see views/letters.py)."""
+
+urlpatterns: list = []

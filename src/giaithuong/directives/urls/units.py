@@ -1,0 +1,3 @@
+"""Routes of the units pages (see views/units.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Pages of the letter cascade, one module per area (letters, coverage, units, import, exchange)."""
