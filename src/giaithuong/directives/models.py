@@ -78,6 +78,12 @@ class LetterStatus(models.TextChoices):
     EXTERNAL = "external", _("Read in from outside")
 
 
+class LetterSource(models.TextChoices):
+    WRITTEN = "written", _("Written here")
+    PARSED = "parsed", _("Read from a file")
+    EDXML = "edxml", _("Received as an edXML package")
+
+
 class Letter(models.Model):
     """An official letter (công văn) or typed document in the cascade.
 
@@ -127,7 +133,11 @@ class Letter(models.Model):
     implements = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="implementations",
                                    verbose_name=_("implements"))
+    source = models.CharField(_("source"), max_length=10, choices=LetterSource.choices,
+                              default=LetterSource.WRITTEN)
     confidence = models.JSONField(_("reading confidence"), default=dict, blank=True)
+    read_problems = models.JSONField(_("parts that could not be read"), default=list,
+                                     blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -149,6 +159,37 @@ class Letter(models.Model):
     def __str__(self) -> str:
         code = f"{self.number or '…'}{'-' if self.style == Style.PARTY else '/'}{self.symbol}"
         return f"{code} · {self.subject[:80]}"
+
+
+class AttachmentRole(models.TextChoices):
+    SOURCE = "source", _("File the letter was read from")
+    ATTACHMENT = "attachment", _("Attachment")
+    SIGNED = "signed", _("Signed copy")
+
+
+class LetterAttachment(models.Model):
+    """A file that belongs to a letter: the scan or text it was read from, an attachment it was
+    sent with, or the signed copy. Kept byte for byte; `sha256` proves it."""
+
+    letter = models.ForeignKey("Letter", on_delete=models.CASCADE, related_name="attachments",
+                               verbose_name=_("letter"))
+    role = models.CharField(_("role"), max_length=12, choices=AttachmentRole.choices,
+                            default=AttachmentRole.ATTACHMENT)
+    file = models.FileField(_("file"), upload_to="letters/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("letter attachment")
+        verbose_name_plural = _("letter attachments")
+        ordering = ["letter", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class NumberSeries(models.Model):
