@@ -107,6 +107,56 @@ def create_draft(*, actor, issuer: OrganisationUnit, subject: str, symbol: str,
     return letter
 
 
+_EDITABLE = {"subject", "symbol", "kind", "style", "addressee_texts", "address_subtree", "body",
+             "recipients", "signature", "footnotes", "due_date", "attach_trailer_qr",
+             "header_name", "header_parent", "place"}
+
+
+def update_draft(letter: Letter, *, actor, addressee_units: Iterable[OrganisationUnit] | None =
+                 None, references: Iterable[dict] | None = None, **fields) -> Letter:
+    """Change a draft before it is issued: any of `_EDITABLE`, the addressed units, and the
+    references (replaced as a whole). An issued letter is never edited."""
+    _require_officer(actor, letter.issuer)
+    unknown = set(fields) - _EDITABLE
+    _require(not unknown, f"Unknown fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        _require(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành, không sửa "
+                                                      "được; an issued letter cannot be edited.")
+        before = {name: getattr(letter, name) for name in fields}
+        for name, value in fields.items():
+            if isinstance(value, str):
+                value = nfc(value).strip()
+            elif name in ("addressee_texts", "recipients", "footnotes"):
+                value = [nfc(item).strip() for item in value if nfc(item).strip()]
+            setattr(letter, name, value)
+        _require(bool(letter.subject), "Trích yếu (V/v) không được để trống; the subject is "
+                                       "required.")
+        letter.save()
+        if addressee_units is not None:
+            letter.addressee_units.set(list(addressee_units))
+        if references is not None:
+            letter.references.all().delete()
+            for position, ref in enumerate(references):
+                LetterReference.objects.create(letter=letter, position=position, **ref)
+        audit.record("letter.draft_changed", actor=actor, target=letter,
+                     before={k: str(v) for k, v in before.items()},
+                     after={k: str(getattr(letter, k)) for k in fields})
+    return letter
+
+
+def discard_draft(letter: Letter, *, actor) -> None:
+    """Delete a draft that will not be issued (its number was never taken)."""
+    _require_officer(actor, letter.issuer)
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        _require(letter.status == LetterStatus.DRAFT, "Chỉ xóa được dự thảo; only a draft can be "
+                                                      "discarded.")
+        audit.record("letter.draft_discarded", actor=actor, target=letter,
+                     before={"subject": letter.subject})
+        letter.delete()
+
+
 def draft_implementing_letter(delivery: Delivery, *, actor) -> Letter:
     """From a received letter, the unit's own letter: it implements the received one, carries on
     the references above it, inherits its tasks and addresses the unit's children."""

@@ -82,6 +82,7 @@ class LetterSource(models.TextChoices):
     WRITTEN = "written", _("Written here")
     PARSED = "parsed", _("Read from a file")
     EDXML = "edxml", _("Received as an edXML package")
+    CITED = "cited", _("Known only from a citation")
 
 
 class Letter(models.Model):

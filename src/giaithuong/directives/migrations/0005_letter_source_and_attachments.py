@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='letter',
             name='source',
-            field=models.CharField(choices=[('written', 'Written here'), ('parsed', 'Read from a file'), ('edxml', 'Received as an edXML package')], default='written', max_length=10, verbose_name='source'),
+            field=models.CharField(choices=[('written', 'Written here'), ('parsed', 'Read from a file'), ('edxml', 'Received as an edXML package'), ('cited', 'Known only from a citation')], default='written', max_length=10, verbose_name='source'),
         ),
         migrations.CreateModel(
             name='LetterAttachment',

@@ -1,0 +1,1 @@
+"""Forms of the cascade pages, one module per area."""
