@@ -6,6 +6,7 @@ from giaithuong.accounts.api import router as accounts_router
 from giaithuong.accounts.auth import API_AUTH
 from giaithuong.common.access import PUBLIC
 from giaithuong.directives.api.deliveries import router as deliveries_router
+from giaithuong.directives.api.exchange import router as exchange_router
 from giaithuong.directives.api.imports import router as imports_router
 from giaithuong.directives.api.letters import router as letters_router
 from giaithuong.directives.api.units import router as units_router
@@ -25,6 +26,7 @@ api.add_router("/units", units_router)
 api.add_router("/letters", letters_router)
 api.add_router("/deliveries", deliveries_router)
 api.add_router("/imports", imports_router)
+api.add_router("/exchange", exchange_router)
 
 # Routes ninja adds by itself, with who may open them (read by the permission-matrix test).
 BUILTIN_ROUTE_ACCESS = {"openapi-json": PUBLIC, "openapi-view": PUBLIC, "api-root": PUBLIC}
