@@ -158,7 +158,8 @@ class Letter(models.Model):
         indexes = [models.Index(fields=["cascade_root", "status"])]
 
     def __str__(self) -> str:
-        code = f"{self.number or '…'}{'-' if self.style == Style.PARTY else '/'}{self.symbol}"
+        number = f"{self.number:02d}" if self.number is not None else "…"
+        code = f"{number}{'-' if self.style == Style.PARTY else '/'}{self.symbol}"
         return f"{code} · {self.subject[:80]}"
 
 

@@ -30,10 +30,23 @@ class Command(BaseCommand):
             units = self._units()
             council = self._council(edition)
             accounts = self._accounts(edition, units, council)
+            city_letter = self._cascade(edition, units)
         self.stdout.write(self.style.SUCCESS("Demo accounts (sign in at /account/login/):"))
         for username, role, password in accounts:
             shown = password or "(already existed; password unchanged)"
             self.stdout.write(f"  {username:<14} {role:<16} {shown}")
+        if city_letter is not None:
+            self.stdout.write(f"Demo cascade: letter {city_letter} issued to the Hải Phòng wards.")
+
+    def _cascade(self, edition, units):
+        from giaithuong.directives.demo import build_demo_cascade
+
+        people = {user.username: user for user in User.objects.filter(
+            username__in=["organiser", "haiphong", "namdong"])}
+        return build_demo_cascade(
+            haiphong=units["haiphong"], namdong=units["namdong"],
+            city_officer=people["haiphong"], ward_officer=people["namdong"],
+            organiser=people["organiser"], edition=edition)
 
     def _units(self):
         btgdv = ensure_unit(name="Ban Tuyên giáo và Dân vận Trung ương", kind=UnitKind.PARTY,

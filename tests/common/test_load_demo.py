@@ -1,0 +1,57 @@
+"""`make run` loads the demo: accounts, the organisation tree and a cascade with real progress."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from giaithuong.directives.models import (
+    ActivityReport,
+    Delivery,
+    DeliveryState,
+    Letter,
+    LetterStatus,
+    OrganisationUnit,
+)
+from giaithuong.directives.selectors import coverage
+
+
+def _load() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_cascade_shows_every_stage(edition):
+    _load()
+    city = Letter.objects.get(number=783, symbol="MTTQ-BTT", status=LetterStatus.ISSUED)
+    ward_letter = Letter.objects.get(implements=city)
+    assert (ward_letter.number, ward_letter.issuer.name) == (
+        31, "Ban Thường trực Ủy ban MTTQ Việt Nam phường Nam Đồng")
+    assert ward_letter.cascade_root == city
+    addressed = set(ward_letter.addressee_units.values_list("kind", flat=True))
+    assert addressed == {"residential", "mass"}  # its groups and member organisations
+
+    states = dict(Delivery.objects.filter(letter=city).values_list("unit__seat", "state"))
+    assert states["Nam Đồng"] == DeliveryState.DONE
+    assert sorted(states.values()).count(DeliveryState.RECEIVED) == 3
+    assert ActivityReport.objects.get(delivery__unit__seat="Nam Đồng",
+                                      delivery__letter=city).audience == 120
+
+    haiphong = city.issuer
+    wards = coverage(haiphong, city).levels[1]
+    assert (wards.units, wards.received, wards.acknowledged, wards.issued, wards.reported) == (
+        6, 6, 3, 1, 2)
+    assert wards.audience == 120 + 1800
+
+
+@pytest.mark.django_db
+def test_demo_loads_again_without_changes(edition):
+    first = _load()
+    counts = (OrganisationUnit.objects.count(), Letter.objects.count(), Delivery.objects.count())
+    second = _load()
+    assert (OrganisationUnit.objects.count(), Letter.objects.count(),
+            Delivery.objects.count()) == counts
+    assert "Demo cascade" in first and "Demo cascade" not in second
+    assert "password unchanged" in second
