@@ -34,9 +34,19 @@ class LetterError(ValueError):
     """A rule of letters was broken; the message says which, for the person who tried."""
 
 
+class LetterConflict(LetterError):
+    """The letter or delivery is not in a state that allows this (issued twice, a number already
+    taken, a closed delivery): the API answers 409."""
+
+
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise LetterError(message)
+
+
+def _conflict(condition: bool, message: str) -> None:
+    if not condition:
+        raise LetterConflict(message)
 
 
 def _require_officer(actor, unit: OrganisationUnit) -> None:
@@ -67,8 +77,8 @@ def allocate_number(issuer: OrganisationUnit, series: str, symbol: str,
     if forced is not None:
         taken = Letter.objects.filter(issuer=issuer, series=series, symbol=symbol,
                                       number=forced).exists()
-        _require(not taken, f"Số {forced:02d} ({symbol}) đã được dùng trong {series}; "
-                            f"number {forced:02d} is already used.")
+        _conflict(not taken, f"Số {forced:02d} ({symbol}) đã được dùng trong {series}; "
+                             f"number {forced:02d} is already used.")
         NumberSeries.objects.filter(pk=row.pk, last_number__lt=forced).update(last_number=forced)
         return forced
     NumberSeries.objects.filter(pk=row.pk).update(last_number=F("last_number") + 1)
@@ -121,8 +131,8 @@ def update_draft(letter: Letter, *, actor, addressee_units: Iterable[Organisatio
     _require(not unknown, f"Unknown fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
-        _require(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành, không sửa "
-                                                      "được; an issued letter cannot be edited.")
+        _conflict(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành, không sửa "
+                                                       "được; an issued letter cannot be edited.")
         before = {name: getattr(letter, name) for name in fields}
         for name, value in fields.items():
             if isinstance(value, str):
@@ -150,8 +160,8 @@ def discard_draft(letter: Letter, *, actor) -> None:
     _require_officer(actor, letter.issuer)
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
-        _require(letter.status == LetterStatus.DRAFT, "Chỉ xóa được dự thảo; only a draft can be "
-                                                      "discarded.")
+        _conflict(letter.status == LetterStatus.DRAFT, "Chỉ xóa được dự thảo; only a draft can be "
+                                                       "discarded.")
         audit.record("letter.draft_discarded", actor=actor, target=letter,
                      before={"subject": letter.subject})
         letter.delete()
@@ -211,16 +221,16 @@ def issue_letter(letter: Letter, *, actor, on: dt.date | None = None,
                  number: int | None = None) -> Letter:
     """Number, date and send a draft: one delivery per addressee unit, in batches."""
     _require_officer(actor, letter.issuer)
-    _require(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành; the letter "
-                                                  "has already been issued.")
+    _conflict(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành; the letter "
+                                                   "has already been issued.")
     _require(letter.addressee_units.exists() or bool(letter.addressee_texts),
              "Công văn chưa có nơi nhận (Kính gửi); the letter has no addressees.")
     on = on or timezone.localdate()
     now = timezone.now()
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
-        _require(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành; the "
-                                                      "letter has already been issued.")
+        _conflict(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành; the "
+                                                       "letter has already been issued.")
         letter.series = series_for(letter.issuer, letter.style, letter.symbol, on)
         letter.number = allocate_number(letter.issuer, letter.series, letter.symbol, number)
         letter.date, letter.issued_at, letter.status = on, now, LetterStatus.ISSUED
@@ -289,11 +299,11 @@ _STAMP = {DeliveryState.ACKNOWLEDGED: "acknowledged_at", DeliveryState.ASSIGNED:
 
 def _move(delivery: Delivery, state: str, actor, **extra) -> Delivery:
     before = delivery.state
-    _require(before not in (DeliveryState.DONE, DeliveryState.REFUSED),
-             "Văn bản đã được xử lý xong; this delivery is closed.")
+    _conflict(before not in (DeliveryState.DONE, DeliveryState.REFUSED),
+              "Văn bản đã được xử lý xong; this delivery is closed.")
     if state != DeliveryState.REFUSED:
-        _require(_ORDER.index(state) >= _ORDER.index(before),
-                 "Không thể quay lại bước trước; a delivery cannot move backwards.")
+        _conflict(_ORDER.index(state) >= _ORDER.index(before),
+                  "Không thể quay lại bước trước; a delivery cannot move backwards.")
     now = timezone.now()
     delivery.state = state
     for stamp_state in _ORDER[1:_ORDER.index(state) + 1] if state in _ORDER else [state]:
@@ -350,8 +360,8 @@ def report_activity(delivery: Delivery, *, actor, kind: str, date: dt.date, audi
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("letter", "unit").get(
             pk=delivery.pk)
-        _require(delivery.state != DeliveryState.REFUSED, "Văn bản đã bị từ chối; this delivery "
-                                                          "was refused.")
+        _conflict(delivery.state != DeliveryState.REFUSED, "Văn bản đã bị từ chối; this delivery "
+                                                           "was refused.")
         report = ActivityReport.objects.create(
             delivery=delivery, kind=kind, date=date, audience=audience, channel=nfc(channel),
             description=nfc(description), links=list(links),
