@@ -10,11 +10,22 @@ from collections.abc import Iterable
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from giaithuong.common import audit
 from giaithuong.common.text import nfc
+from giaithuong.directives.drafting import (
+    KIND_NAMES,
+    Cited,
+    collective_authority,
+    default_symbol,
+    opening,
+)
+from giaithuong.directives.grammar import classify_symbol
 from giaithuong.directives.letter import Style
 from giaithuong.directives.models import (
+    ActivityKind,
     ActivityReport,
     CascadeProgress,
     Delivery,
@@ -39,6 +50,11 @@ class LetterConflict(LetterError):
     taken, a closed delivery): the API answers 409."""
 
 
+# Messages are English msgids, shown in the language of the page that raised them.
+_SUBJECT_REQUIRED = gettext_lazy("The subject (V/v) is required.")
+_ALREADY_ISSUED = gettext_lazy("This letter has already been issued.")
+
+
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise LetterError(message)
@@ -51,7 +67,8 @@ def _conflict(condition: bool, message: str) -> None:
 
 def _require_officer(actor, unit: OrganisationUnit) -> None:
     if not can_act_for(actor, unit):
-        raise PermissionError(f"You are not an officer of {unit.name}.")
+        raise PermissionError(format_lazy(gettext_lazy("You are not an officer of {unit}."),
+                                          unit=unit.name))
 
 
 # Numbering -----------------------------------------------------------------------------------
@@ -77,8 +94,9 @@ def allocate_number(issuer: OrganisationUnit, series: str, symbol: str,
     if forced is not None:
         taken = Letter.objects.filter(issuer=issuer, series=series, symbol=symbol,
                                       number=forced).exists()
-        _conflict(not taken, f"Số {forced:02d} ({symbol}) đã được dùng trong {series}; "
-                             f"number {forced:02d} is already used.")
+        _conflict(not taken, format_lazy(
+            gettext_lazy("Number {number} ({symbol}) is already used in {series}."),
+            number=f"{forced:02d}", symbol=symbol, series=series))
         NumberSeries.objects.filter(pk=row.pk, last_number__lt=forced).update(last_number=forced)
         return forced
     NumberSeries.objects.filter(pk=row.pk).update(last_number=F("last_number") + 1)
@@ -96,8 +114,7 @@ def create_draft(*, actor, issuer: OrganisationUnit, subject: str, symbol: str,
                  implements: Letter | None = None, edition=None, due_date=None,
                  attach_trailer_qr: bool = False) -> Letter:
     _require_officer(actor, issuer)
-    _require(bool(nfc(subject).strip()), "Trích yếu (V/v) không được để trống; the subject is "
-                                         "required.")
+    _require(bool(nfc(subject).strip()), _SUBJECT_REQUIRED)
     with transaction.atomic():
         letter = Letter.objects.create(
             edition=edition, issuer=issuer, issuer_name=issuer.name,
@@ -128,11 +145,12 @@ def update_draft(letter: Letter, *, actor, addressee_units: Iterable[Organisatio
     references (replaced as a whole). An issued letter is never edited."""
     _require_officer(actor, letter.issuer)
     unknown = set(fields) - _EDITABLE
-    _require(not unknown, f"Unknown fields: {', '.join(sorted(unknown))}")
+    _require(not unknown, format_lazy(gettext_lazy("Unknown fields: {fields}"),
+                                      fields=", ".join(sorted(unknown))))
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
-        _conflict(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành, không sửa "
-                                                       "được; an issued letter cannot be edited.")
+        _conflict(letter.status == LetterStatus.DRAFT,
+                  gettext_lazy("This letter has been issued and can no longer be edited."))
         before = {name: getattr(letter, name) for name in fields}
         for name, value in fields.items():
             if isinstance(value, str):
@@ -140,8 +158,7 @@ def update_draft(letter: Letter, *, actor, addressee_units: Iterable[Organisatio
             elif name in ("addressee_texts", "recipients", "footnotes"):
                 value = [nfc(item).strip() for item in value if nfc(item).strip()]
             setattr(letter, name, value)
-        _require(bool(letter.subject), "Trích yếu (V/v) không được để trống; the subject is "
-                                       "required.")
+        _require(bool(letter.subject), _SUBJECT_REQUIRED)
         letter.save()
         if addressee_units is not None:
             letter.addressee_units.set(list(addressee_units))
@@ -160,36 +177,80 @@ def discard_draft(letter: Letter, *, actor) -> None:
     _require_officer(actor, letter.issuer)
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
-        _conflict(letter.status == LetterStatus.DRAFT, "Chỉ xóa được dự thảo; only a draft can be "
-                                                       "discarded.")
+        _conflict(letter.status == LetterStatus.DRAFT,
+                  gettext_lazy("Only a draft can be discarded."))
         audit.record("letter.draft_discarded", actor=actor, target=letter,
                      before={"subject": letter.subject})
         letter.delete()
 
 
+def _cited(letter: Letter) -> Cited:
+    return Cited(KIND_NAMES.get(letter.kind, "Công văn"), letter.number, letter.symbol,
+                 letter.style == Style.PARTY, letter.date, letter.issuer_name, letter.subject)
+
+
+def _reference_cited(ref: LetterReference) -> Cited:
+    # Only the symbol tells a Party citation (1390-CV/BTGDVTW) from a State one (379/MTTW-BTT).
+    party = bool(ref.symbol) and classify_symbol(ref.symbol).party
+    return Cited(ref.kind, ref.number, ref.symbol, party, ref.date, ref.issuer_name, ref.subject)
+
+
+def usual_signature(unit: OrganisationUnit, style: str) -> dict:
+    """The signature of the unit's last issued letter (its officers usually sign the same way);
+    otherwise the collective authority of a standing board ("TM. BAN THƯỜNG TRỰC"), if any."""
+    last = (Letter.objects.filter(issuer=unit, status=LetterStatus.ISSUED)
+            .exclude(signature={}).order_by("-issued_at", "-id").values_list("signature", flat=True)
+            .first())
+    if last and (last.get("authority") or last.get("title") or last.get("name")):
+        return {"authority": list(last.get("authority") or []), "title": last.get("title", ""),
+                "name": last.get("name", "")}
+    authority = collective_authority(unit.header_name or unit.name, party=style == Style.PARTY)
+    return {"authority": [authority], "title": "", "name": ""} if authority else {}
+
+
 def draft_implementing_letter(delivery: Delivery, *, actor) -> Letter:
-    """From a received letter, the unit's own letter: it implements the received one, carries on
-    the references above it, inherits its tasks and addresses the unit's children."""
+    """From a received letter, the unit's own letter: it implements the received one, opens by
+    citing it and the letters above it (as the ward letter of seed 004 does), inherits its tasks,
+    addresses the unit's children and is signed the way the unit usually signs.
+
+    Asking again gives back the unit's existing letter for it: a retry never makes a second."""
     unit, received = delivery.unit, delivery.letter
     _require_officer(actor, unit)
-    carried = [
-        {"relation": Relation.BASED_ON, "target": ref.target, "kind": ref.kind,
-         "number": ref.number, "symbol": ref.symbol, "date": ref.date,
-         "issuer_name": ref.issuer_name, "subject": ref.subject}
-        for ref in received.references.all()
-    ]
-    references = [{"relation": Relation.IMPLEMENTS, "target": received, "kind": "Công văn",
-                   "number": received.number, "symbol": received.symbol, "date": received.date,
-                   "issuer_name": received.issuer_name, "subject": received.subject}, *carried]
-    tasks = [p for p in received.body if p.get("number") or p.get("bullet")]
-    children = list(unit.children.filter(is_active=True))
+    style = Style.PARTY if unit.kind == "party" else Style.STATE
     with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("letter", "unit").get(
+            pk=delivery.pk)
+        existing = (Letter.objects.filter(issuer=unit, implements=received)
+                    .exclude(status=LetterStatus.EXTERNAL).order_by("-id").first())
+        if existing is not None:
+            return existing
+        _conflict(delivery.state != DeliveryState.REFUSED,
+                  gettext_lazy("This delivery was refused."))
+        above = list(received.references.all())
+        references = [
+            {"relation": Relation.IMPLEMENTS, "target": received,
+             "kind": KIND_NAMES.get(received.kind, "Công văn"), "number": received.number,
+             "symbol": received.symbol, "date": received.date,
+             "issuer_name": received.issuer_name, "subject": received.subject},
+            *({"relation": Relation.BASED_ON, "target": ref.target, "kind": ref.kind,
+               "number": ref.number, "symbol": ref.symbol, "date": ref.date,
+               "issuer_name": ref.issuer_name, "subject": ref.subject} for ref in above)]
+        opening_text = opening(_cited(received), [_reference_cited(ref) for ref in above],
+                               unit.name)
+        tasks = [p for p in received.body if p.get("number") or p.get("bullet")]
+        body = [*({"text": text, "number": None, "bullet": False, "level": 0}
+                  for text in opening_text),
+                *tasks,
+                {"text": "Đề nghị các đơn vị nghiêm túc triển khai thực hiện.", "number": None,
+                 "bullet": False, "level": 0}]
+        children = list(unit.children.filter(is_active=True))
         letter = create_draft(
-            actor=actor, issuer=unit, subject=received.subject, symbol=unit.code,
-            style=Style.PARTY if unit.kind == "party" else Style.STATE,
-            addressee_units=children, addressee_texts=[c.name for c in children],
-            body=tasks, recipients=[*(c.name for c in children), "Lưu: VT"],
-            signature={},  # the officer names the signer before issuing
+            actor=actor, issuer=unit, subject=received.subject, style=style,
+            symbol=default_symbol(unit.code, received.kind, party=style == Style.PARTY),
+            kind=received.kind, addressee_units=children,
+            addressee_texts=[c.name for c in children],
+            body=body, recipients=[*(c.name for c in children), "Lưu: VT"],
+            signature=usual_signature(unit, style),
             references=references, implements=received, edition=received.edition,
             due_date=received.due_date, attach_trailer_qr=received.attach_trailer_qr)
         if delivery.state in (DeliveryState.RECEIVED, DeliveryState.ACKNOWLEDGED,
@@ -221,16 +282,14 @@ def issue_letter(letter: Letter, *, actor, on: dt.date | None = None,
                  number: int | None = None) -> Letter:
     """Number, date and send a draft: one delivery per addressee unit, in batches."""
     _require_officer(actor, letter.issuer)
-    _conflict(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành; the letter "
-                                                   "has already been issued.")
+    _conflict(letter.status == LetterStatus.DRAFT, _ALREADY_ISSUED)
     _require(letter.addressee_units.exists() or bool(letter.addressee_texts),
-             "Công văn chưa có nơi nhận (Kính gửi); the letter has no addressees.")
+             gettext_lazy("The letter has no addressees (Kính gửi)."))
     on = on or timezone.localdate()
     now = timezone.now()
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
-        _conflict(letter.status == LetterStatus.DRAFT, "Công văn này đã được ban hành; the "
-                                                       "letter has already been issued.")
+        _conflict(letter.status == LetterStatus.DRAFT, _ALREADY_ISSUED)
         letter.series = series_for(letter.issuer, letter.style, letter.symbol, on)
         letter.number = allocate_number(letter.issuer, letter.series, letter.symbol, number)
         letter.date, letter.issued_at, letter.status = on, now, LetterStatus.ISSUED
@@ -300,10 +359,10 @@ _STAMP = {DeliveryState.ACKNOWLEDGED: "acknowledged_at", DeliveryState.ASSIGNED:
 def _move(delivery: Delivery, state: str, actor, **extra) -> Delivery:
     before = delivery.state
     _conflict(before not in (DeliveryState.DONE, DeliveryState.REFUSED),
-              "Văn bản đã được xử lý xong; this delivery is closed.")
+              gettext_lazy("This delivery is closed: it was done or refused."))
     if state != DeliveryState.REFUSED:
         _conflict(_ORDER.index(state) >= _ORDER.index(before),
-                  "Không thể quay lại bước trước; a delivery cannot move backwards.")
+                  gettext_lazy("A delivery cannot move back to an earlier step."))
     now = timezone.now()
     delivery.state = state
     for stamp_state in _ORDER[1:_ORDER.index(state) + 1] if state in _ORDER else [state]:
@@ -341,36 +400,78 @@ def assign(delivery: Delivery, *, actor, assignee) -> Delivery:
 
 def refuse(delivery: Delivery, *, actor, reason: str) -> Delivery:
     _require_officer(actor, delivery.unit)
-    _require(bool(nfc(reason).strip()), "Cần nêu lý do từ chối; give a reason for refusing.")
+    _require(bool(nfc(reason).strip()), gettext_lazy("Give a reason for refusing."))
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("letter", "unit").get(
             pk=delivery.pk)
         return _move(delivery, DeliveryState.REFUSED, actor, refusal_reason=nfc(reason).strip())
 
 
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+# What evidence may be: its first bytes and the names it may carry.
+_EVIDENCE_KINDS = (
+    (b"%PDF-", (".pdf",)),
+    (b"\x89PNG\r\n\x1a\n", (".png",)),
+    (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+    (b"PK\x03\x04", (".docx",)),
+)
+
+
+def check_evidence(evidence) -> None:
+    """An evidence file is a PDF, a PNG or JPEG photo or a DOCX of at most 20 MB, and is what its
+    name says (a renamed program is refused)."""
+    if evidence.size > EVIDENCE_MAX_BYTES:
+        raise LetterError(gettext_lazy("The evidence file is larger than 20 MB."))
+    name = (evidence.name or "").lower()
+    evidence.seek(0)
+    head = evidence.read(16)
+    evidence.seek(0)
+    webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP" and name.endswith(".webp")
+    if not webp and not any(head.startswith(magic) and name.endswith(suffixes)
+                            for magic, suffixes in _EVIDENCE_KINDS):
+        raise LetterError(gettext_lazy(
+            "The evidence must be a PDF, a photo (JPEG, PNG or WebP) or a DOCX file."))
+
+
 def report_activity(delivery: Delivery, *, actor, kind: str, date: dt.date, audience: int = 0,
                     channel: str = "", description: str = "", links: Iterable[str] = (),
-                    candidates_introduced: int = 0, entries_submitted: int = 0) -> ActivityReport:
+                    candidates_introduced: int = 0, entries_submitted: int = 0,
+                    evidence=None) -> ActivityReport:
     """A unit reports what it did; the delivery is then done and the cascade shows the unit as
-    having reported, with the audience it reached."""
+    having reported, with the audience it reached. The same report sent twice (a double click,
+    a resent form) is kept once and counted once."""
     _require_officer(actor, delivery.unit)
-    _require(audience >= 0, "Số người tham dự không hợp lệ; the audience cannot be negative.")
-    _require(date <= timezone.localdate(), "Ngày hoạt động ở tương lai; the activity date is in "
-                                           "the future.")
+    _require(kind in ActivityKind.values, gettext_lazy("Choose the kind of activity."))
+    _require(audience >= 0, gettext_lazy("The number of people reached cannot be negative."))
+    _require(candidates_introduced >= 0 and entries_submitted >= 0,
+             gettext_lazy("Counts cannot be negative."))
+    _require(date <= timezone.localdate(), gettext_lazy("The activity date is in the future."))
+    links = [nfc(link).strip() for link in links if nfc(link).strip()]
+    _require(all(link.lower().startswith(("http://", "https://")) for link in links),
+             gettext_lazy("Links must start with http:// or https://."))
+    if evidence is not None:
+        check_evidence(evidence)
+    fields = {"kind": kind, "date": date, "audience": audience, "channel": nfc(channel).strip(),
+              "description": nfc(description).strip(), "links": links,
+              "candidates_introduced": candidates_introduced,
+              "entries_submitted": entries_submitted}
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().select_related("letter", "unit").get(
             pk=delivery.pk)
-        _conflict(delivery.state != DeliveryState.REFUSED, "Văn bản đã bị từ chối; this delivery "
-                                                           "was refused.")
-        report = ActivityReport.objects.create(
-            delivery=delivery, kind=kind, date=date, audience=audience, channel=nfc(channel),
-            description=nfc(description), links=list(links),
-            candidates_introduced=candidates_introduced, entries_submitted=entries_submitted,
-            reported_by=actor)
+        _conflict(delivery.state != DeliveryState.REFUSED,
+                  gettext_lazy("This delivery was refused."))
+        same = [r for r in ActivityReport.objects.filter(
+            delivery=delivery, kind=kind, date=date, audience=audience, reported_by=actor)
+            if all(getattr(r, name) == value for name, value in fields.items())]
+        if same:
+            return same[0]
+        report = ActivityReport.objects.create(delivery=delivery, reported_by=actor,
+                                               evidence=evidence or "", **fields)
         if delivery.state != DeliveryState.DONE:
             _move(delivery, DeliveryState.DONE, actor)
         _mark_progress(delivery.letter.cascade_root_id, delivery.unit,
                        reported_at=timezone.now(), audience=audience)
         audit.record("activity.reported", actor=actor, target=report,
-                     after={"kind": kind, "audience": audience, "date": date.isoformat()})
+                     after={"kind": kind, "audience": audience, "date": date.isoformat(),
+                            "evidence": report.evidence.name or None})
     return report
