@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+import zoneinfo
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Annotated, Literal
@@ -29,6 +30,8 @@ from giaithuong.editions.toml_locator import locate
 SCHEMA_VERSION = 1
 
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+# A language as an ISO 639-1 code ("vi", "en", "zh"), the primary subtag of a language tag.
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 LongText = Annotated[str, Field(min_length=1, max_length=20000)]
 
@@ -83,6 +86,22 @@ class Milestone(Strict):
         return self
 
 
+# Vietnam keeps one offset all year: the fallback when the machine has no time-zone database.
+_FIXED_ZONES = {"Asia/Ho_Chi_Minh": dt.timezone(dt.timedelta(hours=7), "ICT"),
+                "Asia/Saigon": dt.timezone(dt.timedelta(hours=7), "ICT"),
+                "UTC": dt.UTC}
+
+
+def time_zone(name: str) -> dt.tzinfo:
+    """The zone an edition's deadlines are read in; raises ValueError for an unknown name."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        if name in _FIXED_ZONES:
+            return _FIXED_ZONES[name]
+        raise ValueError(f"unknown time zone {name!r}, e.g. Asia/Ho_Chi_Minh") from None
+
+
 class Timeline(Strict):
     launch: dt.date
     window_start: dt.date
@@ -92,6 +111,12 @@ class Timeline(Strict):
     postmark_accepted: bool = True
     timezone: str = "Asia/Ho_Chi_Minh"
     milestones: list[Milestone] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        time_zone(value)
+        return value
 
     @field_validator("deadline", "deadline_extended")
     @classmethod
@@ -124,6 +149,9 @@ class EntryRules(Strict):
     """Edition-wide rules for entries. Items marked [U] in the sources are settings here."""
 
     straddle_min_share: str = Field(default="2/3", pattern=r"^\d+/\d+$")
+    # A straddling work may state its share in parts and in running time: "any" accepts it when
+    # one stated measure reaches the share, "all" only when every stated measure does.
+    straddle_measures: Literal["any", "all"] = "any"
     max_entries_per_author: int | None = Field(default=10, ge=1)
     entry_limit_counts: Literal["each_member", "group_as_unit"] = "each_member"
     max_team_size: int | None = Field(default=None, ge=1)
@@ -158,13 +186,21 @@ class EntryRules(Strict):
 FileKind = Literal["pdf", "docx", "image", "audio", "video"]
 
 
+class Subtype(Bilingual):
+    """A kind of work within a category (Ảnh báo chí / Ảnh phong cảnh); entries name its code."""
+
+    code: Code | None = None
+
+
 class Category(Strict):
     code: Code
     number: int = Field(ge=1, le=99)
     name: Bilingual
     summary: BilingualLong
     languages: Literal["vietnamese", "foreign", "any"] = "any"
-    subtypes: list[Bilingual] = Field(default_factory=list)
+    # Narrows `languages` to these codes (e.g. the languages the juries can read); empty = any.
+    accepted_languages: list[LanguageCode] = Field(default_factory=list)
+    subtypes: list[Subtype] = Field(default_factory=list)
     max_series_parts: int | None = Field(default=None, ge=1)
     max_duration_minutes: int | None = Field(default=None, ge=1)
     max_pages: int | None = Field(default=None, ge=1)
@@ -172,6 +208,19 @@ class Category(Strict):
     file_kinds: list[FileKind] = Field(min_length=1)
     max_file_mb: int = Field(default=500, ge=1, le=8192)
     notes: BilingualLong | None = None
+
+    @model_validator(mode="after")
+    def _languages_agree(self) -> Category:
+        listed = set(self.accepted_languages)
+        if self.languages == "vietnamese" and listed - {"vi"}:
+            raise ValueError("accepted_languages lists a foreign language in a Vietnamese-only "
+                             "category")
+        if self.languages == "foreign" and "vi" in listed:
+            raise ValueError("accepted_languages lists vi in a foreign-language category")
+        codes = [subtype.code for subtype in self.subtypes if subtype.code]
+        if len(set(codes)) != len(codes):
+            raise ValueError("subtypes: two subtypes share a code")
+        return self
 
 
 class Criterion(Strict):
