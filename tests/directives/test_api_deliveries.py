@@ -78,6 +78,9 @@ def test_assigning_to_a_colleague(issued, tree):
     assert data["acknowledged_at"] and data["assigned_at"]  # assigning acknowledges too
     unknown = issued["namdong"].post(path, {"assignee": 31337})
     assert unknown.status_code == 400 and "31337" in unknown.json()["detail"]
+    outsider = tree["officers"]["lechan"]  # an officer, but of the sibling ward
+    refused = issued["namdong"].post(path, {"assignee": outsider.pk})
+    assert refused.status_code == 400 and str(outsider.pk) in refused.json()["detail"]
     assert issued["namdong"].post(path, {}).status_code == 422
 
 

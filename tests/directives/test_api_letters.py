@@ -245,6 +245,10 @@ def test_pdf_and_docx(city, tree):
     docx = city.get(f"/letters/{issued['id']}/docx")
     assert docx.status_code == 200 and docx.content.startswith(b"PK")
     assert docx["Content-Type"].endswith("wordprocessingml.document")
+    draft = city.post("/letters", city_letter(tree)).json()  # officers preview drafts too
+    preview = city.get(f"/letters/{draft['id']}/pdf")
+    assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
+    assert f'filename="du-thao-{draft["id"]}.pdf"' in preview["Content-Disposition"]
 
 
 # Progress ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from giaithuong.common.text import nfc
 from giaithuong.directives import letters as services
 from giaithuong.directives.api.errors import not_found, service_errors
 from giaithuong.directives.models import ActivityReport, Delivery, DeliveryState, LetterStatus
+from giaithuong.directives.permissions import can_act_for
 from giaithuong.directives.schemas import (
     AssignIn,
     DeliveryOut,
@@ -69,9 +70,12 @@ def acknowledge_delivery(request, delivery_id: int):
 @api_access(OFFICERS)
 def assign_delivery(request, delivery_id: int, payload: AssignIn):
     delivery = _delivery(request, delivery_id)
+    # Only someone who may act for the unit handles its letters; one message for "no such
+    # person" and "not of this unit", so user ids cannot be probed.
     assignee = get_user_model().objects.filter(pk=payload.assignee, is_active=True).first()
-    if assignee is None:
-        raise HttpError(400, f"Unknown user id in assignee: {payload.assignee}.")
+    if assignee is None or not can_act_for(assignee, delivery.unit):
+        raise HttpError(400, f"No officer of {delivery.unit.name} has the user id "
+                             f"{payload.assignee} (assignee).")
     with service_errors():
         services.assign(delivery, actor=request.user, assignee=assignee)
     return _delivery(request, delivery_id)
