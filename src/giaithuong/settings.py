@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "giaithuong.judging",
     "giaithuong.documents",
     "giaithuong.portal",
+    "giaithuong.uploads",
 ]
 
 MIDDLEWARE = [

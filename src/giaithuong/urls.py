@@ -14,6 +14,7 @@ urlpatterns = [
     path("qr/trailer.svg", portal_views.trailer_qr_svg, name="trailer_qr_svg"),
     path("qr/trailer.png", portal_views.trailer_qr_png, name="trailer_qr_png"),
     path("healthz", portal_views.hello, name="hello"),
+    path("uploads/", include("giaithuong.uploads.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("giaithuong.portal.urls")),
