@@ -65,8 +65,80 @@ STATUS_CODES = {
 
 
 class EdxmlError(ValueError):
-    """The package is not a well-formed edXML package; the message says what is wrong, in
-    Vietnamese and English."""
+    """The package is not a well-formed edXML package. It says what is wrong in Vietnamese and in
+    English (`vi`, `en`; `str()` gives both), so pages and the API can answer in either."""
+
+    def __init__(self, key: str, **values) -> None:
+        vi, en = MESSAGES[key]
+        self.key = key
+        self.vi, self.en = vi.format(**values), en.format(**values)
+        super().__init__(f"{self.vi} ({self.en})")
+
+    def in_language(self, language: str | None) -> str:
+        return self.en if (language or "").startswith("en") else self.vi
+
+
+# What an EdxmlError says: key -> (Vietnamese, English).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not_bytes": ("Gói tin phải là tệp XML.", "The package must be an XML file."),
+    "empty": ("Tệp rỗng.", "The file is empty."),
+    "too_large": ("Gói tin quá lớn ({size} MB, tối đa {limit} MB).",
+                  "The package is too large ({size} MB, at most {limit} MB)."),
+    "dtd": ("Gói tin có khai báo DTD hoặc thực thể (entity); vì an toàn, hệ thống không nhận.",
+            "The package declares a DTD or entities, which are refused for safety."),
+    "not_xml": ("Tệp không phải XML hợp lệ.", "The file is not well-formed XML."),
+    "wrong_root": ("Phần tử gốc phải là edXML, không phải “{root}”.",
+                   "The root element must be edXML, not “{root}”."),
+    "missing": ("Gói tin thiếu {path}.", "The package has no {path}."),
+    "required": ("Gói tin thiếu trường bắt buộc {path} (hoặc để trống).",
+                 "The required field {path} is missing or empty."),
+    "too_long": ("{path} dài quá {limit} ký tự.", "{path} is longer than {limit} characters."),
+    "bad_date": ("Ngày không hợp lệ ở {path}: “{value}” (cần dạng yyyy/MM/dd).",
+                 "Bad date in {path}: “{value}” (expected yyyy/MM/dd)."),
+    "bad_time": ("Thời điểm không hợp lệ ở {path}: “{value}” (cần dạng yyyy/MM/dd HH:mm:ss).",
+                 "Bad timestamp in {path}: “{value}” (expected yyyy/MM/dd HH:mm:ss)."),
+    "not_number": ("{path} phải là số, không phải “{value}”.",
+                   "{path} must be a number, not “{value}”."),
+    "out_of_range": ("{path} không hợp lệ: {value} (chỉ nhận {low}–{high}).",
+                     "{path} is out of range: {value} (allowed {low}–{high})."),
+    "bad_organ_id": ("{path} không hợp lệ: “{value}” (không được có dấu cách hay dấu phẩy).",
+                     "{path} is not valid: “{value}” (no spaces or commas)."),
+    "no_receiver": ("Gói tin phải có ít nhất một nơi nhận (MessageHeader/To).",
+                    "The package needs at least one receiver (MessageHeader/To)."),
+    "is_status": ("Đây là gói tin trạng thái, không phải văn bản.",
+                  "This is a status message, not a document package."),
+    "is_package": ("Đây là gói tin văn bản, không phải trạng thái.",
+                   "This is a document package, not a status message."),
+    "unknown_status": ("Mã trạng thái “{value}” không có trong QCVN 102:2016.",
+                       "Status code “{value}” is not one of QCVN 102:2016."),
+    "no_href": ("Một mục trong edXMLManifest không có xlink:href.",
+                "A manifest Reference has no xlink:href."),
+    "listed_twice": ("Tệp “{cid}” được liệt kê hai lần trong edXMLManifest.",
+                     "“{cid}” is listed twice in the manifest."),
+    "duplicate_cid": ("Hai tệp đính kèm trùng ContentId “{cid}”.",
+                      "Two attachments share the ContentId “{cid}”."),
+    "too_many": ("Quá nhiều tệp đính kèm ({count}, tối đa {limit}).",
+                 "Too many attachments ({count}, at most {limit})."),
+    "not_listed": ("Tệp đính kèm “{cid}” không có trong edXMLManifest.",
+                   "The attachment “{cid}” is not listed in the manifest."),
+    "unnamed": ("Tệp đính kèm “{cid}” không có tên (AttachmentName).",
+                "The attachment “{cid}” has no name (AttachmentName)."),
+    "bad_base64": ("Nội dung tệp “{name}” không phải base64 hợp lệ.",
+                   "The content of “{name}” is not valid base64."),
+    "size_mismatch": ("Tệp “{name}” có {size} byte nhưng edXMLManifest ghi {listed}.",
+                      "“{name}” has {size} bytes but the manifest says {listed}."),
+    "hash_mismatch": ("Mã băm SHA-256 của tệp “{name}” không khớp: tệp bị hỏng hoặc bị sửa.",
+                      "The SHA-256 of “{name}” does not match the manifest: the file is damaged "
+                      "or altered."),
+    "attachment_missing": ("Thiếu tệp đính kèm “{cid}” được liệt kê trong edXMLManifest.",
+                           "The attachment “{cid}” listed in the manifest is missing."),
+}
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A piece of the received input, short and printable, to quote in a message."""
+    value = "".join(c if c.isprintable() else "?" for c in str(value))
+    return value if len(value) <= limit else value[:limit] + "…"
 
 
 class DocumentCategory(IntEnum):
@@ -236,7 +308,7 @@ class StatusMessage:
 
 def document_id(organ_id: str, date: dt.date, number: int, notation: str) -> str:
     """'000.00.00.G22,2015/09/30,7816/VPCP-TTĐT'."""
-    return f"{organ_id},{date:%Y/%m/%d},{number}/{notation}"
+    return f"{organ_id},{_fmt_date(date)},{number}/{notation}"
 
 
 def is_standard_organ_id(value: str) -> bool:
@@ -278,8 +350,7 @@ def _parse_date(value: str, where: str) -> dt.date:
             raise ValueError
         return dt.date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise EdxmlError(f"Ngày không hợp lệ ở {where}: {value[:40]!r} (cần yyyy/MM/dd); "
-                         f"bad date in {where}.") from None
+        raise EdxmlError("bad_date", path=where, value=_shown(value)) from None
 
 
 def _parse_time(value: str, where: str) -> dt.datetime:
@@ -298,8 +369,7 @@ def _parse_time(value: str, where: str) -> dt.datetime:
         return dt.datetime(int(year), int(month), int(day), int(hour), int(minute),
                            int(second or 0), tzinfo=tz).astimezone(VN_TZ)
     except (ValueError, OverflowError):
-        raise EdxmlError(f"Thời điểm không hợp lệ ở {where}: {value[:40]!r} (cần yyyy/MM/dd "
-                         f"HH:mm:ss); bad timestamp in {where}.") from None
+        raise EdxmlError("bad_time", path=where, value=_shown(value)) from None
 
 
 # Building -----------------------------------------------------------------------------------
@@ -364,8 +434,9 @@ def _add_ref(parent: ET.Element, ref: DocumentRef) -> None:
 def _content_ids(attachments: tuple[Attachment, ...]) -> list[str]:
     ids = [_cid(a.content_id) or f"{n}.{a.sha256[:16]}@giaithuong"
            for n, a in enumerate(attachments, start=1)]
-    if len(set(ids)) != len(ids):
-        raise EdxmlError("Hai tệp đính kèm trùng ContentId; two attachments share a ContentId.")
+    repeated = [cid for n, cid in enumerate(ids) if cid in ids[:n]]
+    if repeated:
+        raise EdxmlError("duplicate_cid", cid=_shown(repeated[0]))
     return ids
 
 
@@ -451,8 +522,7 @@ def build_package(package: Package) -> bytes:
         data.text = base64.b64encode(attachment.data).decode("ascii")
     out = _serialise(root)
     if len(out) > MAX_PACKAGE_BYTES:
-        raise EdxmlError(f"Gói tin quá lớn ({len(out) // 1024 // 1024} MB, tối đa "
-                         f"{MAX_PACKAGE_BYTES // 1024 // 1024} MB); the package is too large.")
+        raise EdxmlError("too_large", size=len(out) // 2**20, limit=MAX_PACKAGE_BYTES // 2**20)
     return out
 
 
@@ -498,7 +568,7 @@ def _child(element: ET.Element | None, name: str, *, ext: bool = False) -> ET.El
 def _need(element: ET.Element, name: str, where: str) -> ET.Element:
     found = _child(element, name)
     if found is None:
-        raise EdxmlError(f"Gói tin thiếu {where}/{name}; the package has no {where}/{name}.")
+        raise EdxmlError("missing", path=f"{where}/{name}")
     return found
 
 
@@ -510,18 +580,17 @@ def _text(element: ET.Element | None, name: str, *, ext: bool = False) -> str:
 def _required(element: ET.Element | None, name: str, where: str) -> str:
     value = _text(element, name)
     if not value:
-        raise EdxmlError(f"Gói tin thiếu trường bắt buộc {where}/{name}; the required field "
-                         f"{where}/{name} is missing or empty.")
+        raise EdxmlError("required", path=f"{where}/{name}")
     return value
 
 
 def _int(value: str, where: str, *, allowed: range | None = None) -> int:
     if not re.fullmatch(r"[0-9]{1,11}", value):
-        raise EdxmlError(f"{where} phải là số: {value[:40]!r}; {where} must be a number.")
+        raise EdxmlError("not_number", path=where, value=_shown(value))
     number = int(value)
     if allowed is not None and number not in allowed:
-        raise EdxmlError(f"{where} không hợp lệ: {number}; {where} must be one of "
-                         f"{allowed.start}–{allowed.stop - 1}.")
+        raise EdxmlError("out_of_range", path=where, value=number, low=allowed.start,
+                         high=allowed.stop - 1)
     return number
 
 
@@ -534,24 +603,21 @@ def _load(data: bytes | str, max_bytes: int) -> ET.Element:
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise EdxmlError("Gói tin phải là tệp XML; the package must be XML bytes.")
+        raise EdxmlError("not_bytes")
     data = bytes(data)
     if len(data) > max_bytes:
-        raise EdxmlError(f"Gói tin quá lớn ({len(data) // 1024 // 1024} MB, tối đa "
-                         f"{max_bytes // 1024 // 1024} MB); the package is too large.")
+        raise EdxmlError("too_large", size=len(data) // 2**20, limit=max_bytes // 2**20)
     if not data.strip():
-        raise EdxmlError("Tệp rỗng; the file is empty.")
+        raise EdxmlError("empty")
     try:
         root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True,
                                  forbid_external=True)
     except DefusedXmlException:
-        raise EdxmlError("Gói tin có khai báo DTD hoặc thực thể (entity), không được chấp nhận "
-                         "vì lý do an toàn; DTDs and entities are refused.") from None
+        raise EdxmlError("dtd") from None
     except (ET.ParseError, ExpatError, ValueError, LookupError, UnicodeError):
-        raise EdxmlError("Tệp không phải XML hợp lệ; the file is not well-formed XML.") from None
+        raise EdxmlError("not_xml") from None
     if _local(root.tag) != "edXML" or _ns(root.tag) not in (NS, ""):
-        raise EdxmlError(f"Phần tử gốc phải là edXML, không phải {_local(root.tag)[:40]!r}; the "
-                         f"root element must be edXML.")
+        raise EdxmlError("wrong_root", root=_shown(_local(root.tag)))
     return root
 
 
@@ -568,8 +634,7 @@ def _read_organ(element: ET.Element, where: str, *, need_id: bool) -> Organ:
     if not (organ_id or name):
         _required(element, "OrganName", where)
     if re.search(r"[\s,]", organ_id):
-        raise EdxmlError(f"{where}/OrganId không hợp lệ: {organ_id[:40]!r}; an OrganId has no "
-                         f"spaces or commas.")
+        raise EdxmlError("bad_organ_id", path=f"{where}/OrganId", value=_shown(organ_id))
     return Organ(organ_id=organ_id, name=name, in_charge=_text(element, "OrganizationInCharge"),
                  address=_text(element, "OrganAdd"), email=_text(element, "Email"),
                  phone=_text(element, "Telephone"), fax=_text(element, "Fax"),
@@ -622,37 +687,31 @@ def _read_attachments(root: ET.Element, envelope: ET.Element) -> tuple[Attachmen
         href = next((v for k, v in ref.attrib.items() if _local(k) == "href"), "")
         cid = _cid(href or _text(ref, "ContentId"))
         if not cid:
-            raise EdxmlError("Một mục trong edXMLManifest không có xlink:href; a manifest "
-                             "Reference has no xlink:href.")
+            raise EdxmlError("no_href")
         if cid in listed:
-            raise EdxmlError(f"Tệp {cid!r} được liệt kê hai lần; listed twice in the manifest.")
+            raise EdxmlError("listed_twice", cid=_shown(cid))
         listed[cid] = ref
     items = _children(_child(root, "AttachmentEncoded"), "Attachment") if _child(
         root, "AttachmentEncoded") is not None else []
     if len(items) > MAX_ATTACHMENTS:
-        raise EdxmlError(f"Quá nhiều tệp đính kèm ({len(items)}, tối đa {MAX_ATTACHMENTS}); "
-                         f"too many attachments.")
+        raise EdxmlError("too_many", count=len(items), limit=MAX_ATTACHMENTS)
     attachments, seen = [], set()
     for item in items:
         cid = _cid(_text(item, "ContentId"))
         if cid not in listed:
-            raise EdxmlError(f"Tệp đính kèm {cid[:60]!r} không có trong edXMLManifest; the "
-                             f"attachment is not listed in the manifest.")
+            raise EdxmlError("not_listed", cid=_shown(cid))
         if cid in seen:
-            raise EdxmlError(f"Tệp đính kèm {cid[:60]!r} xuất hiện hai lần; attachment given "
-                             f"twice.")
+            raise EdxmlError("listed_twice", cid=_shown(cid))
         seen.add(cid)
         ref = listed[cid]
         name = _text(item, "AttachmentName") or _text(ref, "AttachmentName")
         if not name:
-            raise EdxmlError(f"Tệp đính kèm {cid[:60]!r} không có tên (AttachmentName); the "
-                             f"attachment has no name.")
+            raise EdxmlError("unnamed", cid=_shown(cid))
         encoded = _text(item, "ContentTransferEncoded")
         try:
             data = base64.b64decode(re.sub(r"\s+", "", encoded), validate=True)
         except (binascii.Error, ValueError):
-            raise EdxmlError(f"Nội dung tệp {name[:60]!r} không phải base64 hợp lệ; the "
-                             f"attachment is not valid base64.") from None
+            raise EdxmlError("bad_base64", name=_shown(name)) from None
         attachment = Attachment(
             name=name, content_type=(_text(item, "ContentType") or _text(ref, "ContentType")
                                      or "application/octet-stream"),
@@ -660,33 +719,30 @@ def _read_attachments(root: ET.Element, envelope: ET.Element) -> tuple[Attachmen
             content_id=cid)
         size, digest = _text(ref, "Size", ext=True), _text(ref, "Sha256", ext=True).lower()
         if size and size != str(attachment.size):
-            raise EdxmlError(f"Tệp {name[:60]!r} có {attachment.size} byte, manifest ghi "
-                             f"{size[:20]}; the attachment's size does not match the manifest.")
+            raise EdxmlError("size_mismatch", name=_shown(name), size=attachment.size,
+                             listed=_shown(size, 20))
         if digest and digest != attachment.sha256:
-            raise EdxmlError(f"Mã băm SHA-256 của tệp {name[:60]!r} không khớp; the attachment's "
-                             f"SHA-256 does not match the manifest (damaged or altered).")
+            raise EdxmlError("hash_mismatch", name=_shown(name))
         attachments.append(attachment)
     missing = [cid for cid in listed if cid not in seen]
     if missing:
-        raise EdxmlError(f"Thiếu tệp đính kèm {missing[0][:60]!r} được liệt kê trong manifest; "
-                         f"a listed attachment is missing.")
+        raise EdxmlError("attachment_missing", cid=_shown(missing[0]))
     return tuple(attachments)
 
 
 def _check_length(value: str, name: str, where: str) -> None:
     limit = LIMITS.get(name)
     if limit is not None and len(value) > limit:
-        raise EdxmlError(f"{where}/{name} dài quá {limit} ký tự; {where}/{name} is longer than "
-                         f"{limit} characters.")
+        raise EdxmlError("too_long", path=f"{where}/{name}", limit=limit)
 
 
 def _check_organ(organ: Organ, where: str, *, need_id: bool) -> None:
     if need_id and not clean(organ.organ_id):
-        raise EdxmlError(f"Thiếu {where}/OrganId; {where}/OrganId is required.")
+        raise EdxmlError("required", path=f"{where}/OrganId")
     if not (clean(organ.organ_id) or clean(organ.name)):
-        raise EdxmlError(f"Thiếu {where}/OrganName; {where}/OrganName is required.")
+        raise EdxmlError("required", path=f"{where}/OrganName")
     if re.search(r"[\s,]", clean(organ.organ_id)):
-        raise EdxmlError(f"{where}/OrganId không hợp lệ; an OrganId has no spaces or commas.")
+        raise EdxmlError("bad_organ_id", path=f"{where}/OrganId", value=_shown(organ.organ_id))
     _check_length(clean(organ.organ_id), "OrganId", where)
     _check_length(clean(organ.name), "OrganName", where)
 
@@ -694,29 +750,31 @@ def _check_organ(organ: Organ, where: str, *, need_id: bool) -> None:
 def _check_package(package: Package) -> None:
     _check_organ(package.sender, "From", need_id=True)
     if not package.receivers:
-        raise EdxmlError("Gói tin phải có ít nhất một nơi nhận (To); at least one To is "
-                         "required.")
+        raise EdxmlError("no_receiver")
     for receiver in package.receivers:
         _check_organ(receiver, "To", need_id=False)
     if not 0 <= package.number < 10**11:
-        raise EdxmlError("Số văn bản không hợp lệ; CodeNumber must be 0–99999999999.")
+        raise EdxmlError("out_of_range", path="Code/CodeNumber", value=package.number, low=0,
+                         high=10**11 - 1)
     for name, value in (("CodeNotation", package.notation), ("Place", package.place),
                         ("Subject", package.subject)):
         if not clean(value):
-            raise EdxmlError(f"Thiếu trường bắt buộc {name}; {name} is required.")
+            raise EdxmlError("required", path=f"MessageHeader/{name}")
         _check_length(clean(value), name, "MessageHeader")
     if package.category not in (1, 2):
-        raise EdxmlError("DocumentType/Type phải là 1 hoặc 2; Type must be 1 or 2.")
-    if package.priority not in range(5) or package.steering not in range(3) or (
-            package.business not in range(4)):
-        raise EdxmlError("Priority, SteeringType hoặc BussinessDocType không hợp lệ; Priority, "
-                         "SteeringType or BussinessDocType is out of range.")
+        raise EdxmlError("out_of_range", path="DocumentType/Type", value=package.category, low=1,
+                         high=2)
+    for path, value, allowed in (("OtherInfo/Priority", package.priority, range(5)),
+                                 ("SteeringType", package.steering, range(3)),
+                                 ("Bussiness/BussinessDocType", package.business, range(4))):
+        if value not in allowed:
+            raise EdxmlError("out_of_range", path=path, value=value, low=allowed.start,
+                             high=allowed.stop - 1)
     if len(package.attachments) > MAX_ATTACHMENTS:
-        raise EdxmlError(f"Quá nhiều tệp đính kèm (tối đa {MAX_ATTACHMENTS}); too many "
-                         f"attachments.")
+        raise EdxmlError("too_many", count=len(package.attachments), limit=MAX_ATTACHMENTS)
     for attachment in package.attachments:
         if not clean(attachment.name):
-            raise EdxmlError("Tệp đính kèm không có tên; an attachment has no name.")
+            raise EdxmlError("required", path="Attachment/AttachmentName")
         _check_length(clean(attachment.name), "AttachmentName", "Attachment")
         _check_length(clean(attachment.content_type), "ContentType", "Attachment")
 
@@ -724,10 +782,9 @@ def _check_package(package: Package) -> None:
 def _check_status(message: StatusMessage) -> None:
     _check_organ(message.sender, "From", need_id=True)
     if message.code not in STATUS_CODES:
-        raise EdxmlError(f"Mã trạng thái {message.code[:10]!r} không có trong QCVN 102; unknown "
-                         f"status code.")
+        raise EdxmlError("unknown_status", value=_shown(message.code, 10))
     if not (message.response_for.code or message.response_for.document_id):
-        raise EdxmlError("Trạng thái phải chỉ rõ văn bản (ResponseFor); ResponseFor is required.")
+        raise EdxmlError("required", path="Status/ResponseFor/Code")
 
 
 def _status_element(header: ET.Element) -> ET.Element | None:
@@ -746,15 +803,13 @@ def _package_from(root: ET.Element) -> Package:
     message = _child(header, "MessageHeader")
     if message is None:
         if _status_element(header) is not None:
-            raise EdxmlError("Đây là gói tin trạng thái, không phải văn bản; this is a status "
-                             "message, not a document package.")
-        raise EdxmlError("Gói tin thiếu edXMLHeader/MessageHeader; the package has no "
-                         "MessageHeader.")
+            raise EdxmlError("is_status")
+        raise EdxmlError("missing", path="edXMLHeader/MessageHeader")
     where = "MessageHeader"
     sender = _read_organ(_need(message, "From", where), "From", need_id=True)
     receivers = tuple(_read_organ(to, "To", need_id=False) for to in _children(message, "To"))
     if not receivers:
-        raise EdxmlError("Gói tin thiếu nơi nhận (MessageHeader/To); the package has no To.")
+        raise EdxmlError("no_receiver")
     code = _need(message, "Code", where)
     number = _int(_required(code, "CodeNumber", "Code"), "Code/CodeNumber")
     notation = _required(code, "CodeNotation", "Code")
@@ -823,13 +878,11 @@ def _status_from(root: ET.Element) -> StatusMessage:
     status = _status_element(_header(root))
     if status is None:
         if _child(_header(root), "MessageHeader") is not None:
-            raise EdxmlError("Đây là gói tin văn bản, không phải trạng thái; this is a document "
-                             "package, not a status message.")
-        raise EdxmlError("Gói tin thiếu edXMLHeader/Status; the message has no Status.")
+            raise EdxmlError("is_package")
+        raise EdxmlError("missing", path="edXMLHeader/Status")
     code = _required(status, "StatusCode", "Status")
     if code not in STATUS_CODES:
-        raise EdxmlError(f"Mã trạng thái {code[:10]!r} không có trong QCVN 102; unknown status "
-                         f"code.")
+        raise EdxmlError("unknown_status", value=_shown(code, 10))
     return StatusMessage(
         response_for=_read_ref(_need(status, "ResponseFor", "Status"), "Status/ResponseFor"),
         sender=_read_organ(_need(status, "From", "Status"), "Status/From", need_id=True),
