@@ -407,6 +407,19 @@ def refuse(delivery: Delivery, *, actor, reason: str) -> Delivery:
         return _move(delivery, DeliveryState.REFUSED, actor, refusal_reason=nfc(reason).strip())
 
 
+def advance(delivery: Delivery, *, actor, state: str) -> Delivery:
+    """Move a delivery forward to `state`, as the unit's own document system reports it (edXML
+    status 03–06). A step already reached changes nothing, so a status sent twice is harmless."""
+    _require_officer(actor, delivery.unit)
+    _require(state in _ORDER[1:], gettext_lazy("Unknown delivery state."))
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("letter", "unit").get(
+            pk=delivery.pk)
+        if delivery.state in _ORDER and _ORDER.index(delivery.state) >= _ORDER.index(state):
+            return delivery
+        return _move(delivery, state, actor)
+
+
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 # What evidence may be: its first bytes and the names it may carry.
 _EVIDENCE_KINDS = (
