@@ -311,6 +311,23 @@ def document_id(organ_id: str, date: dt.date, number: int, notation: str) -> str
     return f"{organ_id},{_fmt_date(date)},{number}/{notation}"
 
 
+def read_document_id(value: str) -> DocumentRef | None:
+    """'000.00.00.G22,2015/09/30,7816/VPCP-TTĐT' → the document it names; None if it is not
+    in that form."""
+    parts = clean(value).split(",", 2)
+    if len(parts) != 3:
+        return None
+    number, notation = split_code(parts[2].strip())
+    try:
+        date = _parse_date(parts[1].strip(), "DocumentId")
+    except EdxmlError:
+        return None
+    if number is None:
+        return None
+    return DocumentRef(number=number, notation=notation, date=date, organ_id=parts[0].strip(),
+                       document_id=clean(value))
+
+
 def is_standard_organ_id(value: str) -> bool:
     """An identifier of the national scheme (QĐ 20/2020/QĐ-TTg), e.g. 000.00.00.G22."""
     return re.fullmatch(r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}", value) is not None
