@@ -41,6 +41,26 @@ def grant_role(user: User, role: str, *, edition=None, unit=None, council=None,
     return grant
 
 
+def revoke_role(user: User, role: str, *, edition=None, unit=None, council=None,
+                actor=None) -> bool:
+    """Take a role in a scope away from `user`; idempotent. True when a grant was removed."""
+    role = Role(role)
+    with transaction.atomic():
+        grant = RoleGrant.objects.filter(user=user, role=role, edition=edition, unit=unit,
+                                         council=council).first()
+        if grant is None:
+            return False
+        audit.record("role.revoked", actor=actor, target=grant,
+                     before={"role": role, "user": user.pk,
+                             "edition": getattr(edition, "pk", None),
+                             "unit": getattr(unit, "pk", None),
+                             "council": getattr(council, "pk", None)})
+        grant.delete()
+        for cached in ("_role_names", "_officer_units"):
+            user.__dict__.pop(cached, None)  # the next role check reads afresh
+    return True
+
+
 def create_api_token(user: User, name: str, *, actor=None) -> tuple[ApiToken, str]:
     """A new token; the raw value is returned once and only its hash is stored."""
     raw = ApiToken.new_raw()
