@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from giaithuong.accounts.roles import Role
 from giaithuong.directives.models import (
     CascadeProgress,
     Delivery,
+    DeliveryState,
     Letter,
     LetterStatus,
     OrganisationUnit,
@@ -150,3 +151,25 @@ def coverage(unit: OrganisationUnit, root: Letter, *, overdue_limit: int = 50) -
     return Coverage(unit=unit, root=root, levels=[levels[d] for d in sorted(levels)],
                     overdue=overdue)
 
+
+def sent_letters(user, *, unit: OrganisationUnit | None = None) -> QuerySet[Letter]:
+    """Drafts and issued letters of the units this person acts for (văn bản đi), newest first,
+    with their delivery counts: `deliveries_total`, `deliveries_acknowledged` (acknowledged or
+    further on) and `deliveries_done`."""
+    letters = Letter.objects.filter(status__in=[LetterStatus.DRAFT, LetterStatus.ISSUED])
+    if unit is not None:
+        letters = letters.filter(issuer=unit)
+    if not _is_organiser(user):
+        if user is None or not user.is_authenticated:
+            return letters.none()
+        letters = letters.filter(issuer_id__in=officer_units(user))
+    moved_on = [DeliveryState.ACKNOWLEDGED, DeliveryState.ASSIGNED, DeliveryState.IN_PROGRESS,
+                DeliveryState.DONE]
+    return (letters.select_related("issuer")
+            # One join to the deliveries, so no row is counted twice.
+            .annotate(deliveries_total=Count("deliveries"),
+                      deliveries_acknowledged=Count(
+                          "deliveries", filter=Q(deliveries__state__in=moved_on)),
+                      deliveries_done=Count("deliveries",
+                                            filter=Q(deliveries__state=DeliveryState.DONE)))
+            .order_by(F("issued_at").desc(nulls_first=True), "-created_at", "-id"))
