@@ -227,7 +227,8 @@ def layout(graph: Graph, *, max_nodes: int = 300, max_per_row: int = 20) -> Layo
             cursor += p.width
         row_lists.append(row)
 
-    width = max([2 * MARGIN + _span(row) for row in row_lists] + [2 * MARGIN + NODE_W])
+    # At least two boxes wide, so that the legend below fits on a line or two.
+    width = max([2 * MARGIN + _span(row) for row in row_lists] + [2 * MARGIN + 2 * NODE_W + H_GAP])
     for r, row in enumerate(row_lists):
         for p in row:
             p.x = width / 2 + offset[p.key] - p.width / 2
