@@ -16,21 +16,16 @@ helpers below (`match_unit`, `resolve_reference`, `find_present`) also serve the
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import zlib
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
-from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils.text import get_valid_filename
 
 from giaithuong.accounts.roles import Role
 from giaithuong.common import audit
-from giaithuong.directives.extract import sniff
 from giaithuong.directives.import_fields import (
     KIND_CODES,
     ImportFields,
@@ -42,6 +37,7 @@ from giaithuong.directives.import_fields import (
     name_key,
     unit_codes,
 )
+from giaithuong.directives.import_files import SourceFile
 from giaithuong.directives.letter import LetterDoc, Style
 from giaithuong.directives.letters import LetterError, allocate_number, series_for
 from giaithuong.directives.models import (
@@ -59,8 +55,6 @@ from giaithuong.directives.models import (
 from giaithuong.directives.parser import ParsedLetter
 from giaithuong.directives.permissions import officer_units
 
-CONTENT_TYPES = {"pdf": "application/pdf", "text": "text/plain; charset=utf-8",
-                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 UNIT_CANDIDATES = 500  # units compared by name in Python after the indexed narrowing
 
 
@@ -72,27 +66,6 @@ class Outcome(StrEnum):
     CREATED = "created"  # a new letter
     FILLED = "filled"  # a placeholder known from a citation now holds the real letter
     PRESENT = "present"  # already in the system: nothing changed
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """The file a letter was read from, kept byte for byte beside it."""
-
-    name: str
-    data: bytes
-
-    @cached_property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-    @property
-    def safe_name(self) -> str:
-        name = get_valid_filename(PurePath(self.name.replace("\\", "/")).name or "letter")
-        return name[-120:]
-
-    @property
-    def content_type(self) -> str:
-        return CONTENT_TYPES[sniff(self.data, self.name)]
 
 
 # Who may import ------------------------------------------------------------------------------
@@ -107,14 +80,21 @@ def may_import(actor) -> bool:
                 and (_is_organiser(actor) or officer_units(actor)))
 
 
-def in_line(actor, unit: OrganisationUnit) -> bool:
+def _line_paths(actor) -> list[str] | None:
+    """The paths of the actor's units; None for an organiser or the system (any unit)."""
+    if actor is None or _is_organiser(actor):
+        return None
+    return list(OrganisationUnit.objects.filter(pk__in=officer_units(actor))
+                .values_list("path", flat=True))
+
+
+def in_line(actor, unit: OrganisationUnit, paths: list[str] | None = ...) -> bool:
     """A unit officer may name as issuer one of their units, a unit above one (a letter they
     received) or a unit below one; an organiser any unit. A letter's issuer decides whose
     register its number belongs to, so this is not left open."""
-    if actor is None or _is_organiser(actor):
+    paths = _line_paths(actor) if paths is ... else paths
+    if paths is None:
         return True
-    paths = OrganisationUnit.objects.filter(pk__in=officer_units(actor)).values_list(
-        "path", flat=True)
     return any(unit.path.startswith(path) or path.startswith(unit.path) for path in paths)
 
 
@@ -253,6 +233,42 @@ def suggested_issuer(fields: ImportFields, actor=None) -> OrganisationUnit | Non
     """The unit the header names, when there is exactly one and the actor may name it."""
     unit = match_unit(fields.names(), place=fields.place, symbol=fields.symbol)
     return unit if unit is not None and in_line(actor, unit) else None
+
+
+def issuer_choices(actor, fields: ImportFields, *, limit: int = 40) -> list[OrganisationUnit]:
+    """The units offered as issuer on the review page: the suggestion, units at the letter's
+    place or with its symbol's code, and for a unit officer their own units and those above;
+    only units the actor may name."""
+    paths = _line_paths(actor)
+    suggestion = suggested_issuer(fields, actor)
+    narrow = Q(seat=fields.place) if fields.place else Q()
+    if codes := unit_codes(fields.symbol):
+        narrow |= Q(code__in=codes)
+    units = list(OrganisationUnit.objects.filter(narrow, is_active=True)
+                 .order_by("path")[:limit]) if narrow else []
+    if paths is not None:
+        above = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+        units += OrganisationUnit.objects.filter(pk__in=above, is_active=True).order_by("path")
+        units = [unit for unit in units if in_line(actor, unit, paths)]
+    return list(dict.fromkeys([*([suggestion] if suggestion else []), *units]))
+
+
+@dataclass(frozen=True)
+class ReferencePreview:
+    """How a reference will resolve when the letter is saved."""
+
+    reference: ImportReference
+    target: Letter | None  # the letter in the system (a real one or a placeholder)
+
+    @property
+    def outcome(self) -> str:
+        if self.target is not None:
+            return "placeholder" if self.target.source == LetterSource.CITED else "existing"
+        return "new_placeholder" if self.reference.identifiable else "unlinked"
+
+
+def preview_references(references: list[ImportReference]) -> list[ReferencePreview]:
+    return [ReferencePreview(ref, resolve_reference(ref.cleaned())) for ref in references]
 
 
 # The writer ------------------------------------------------------------------------------------
@@ -415,13 +431,14 @@ def _done(letter: Letter, outcome: Outcome) -> Letter:
 
 def import_fields(fields: ImportFields, *, actor, issuer_unit: OrganisationUnit | None = None,
                   source: str = LetterSource.PARSED, confidence: dict | None = None,
-                  problems=(), source_file: SourceFile | None = None,
-                  edition=None) -> Letter:
+                  problems=(), source_file: SourceFile | None = None, edition=None,
+                  match_issuer: bool = True) -> Letter:
     """Save a reviewed letter read in from outside. Returns the letter, with `import_outcome`
     set to an `Outcome`: CREATED, FILLED (a placeholder took it) or PRESENT (nothing changed).
 
-    The issuer is `issuer_unit`, else the unit the header names when exactly one matches and
-    the actor may name it, else none (the name is kept). `actor=None` is the system."""
+    The issuer is `issuer_unit`, else (unless `match_issuer` is off: the officer said the
+    issuer is not in the system) the unit the header names when exactly one matches and the
+    actor may name it, else none (the name is kept). `actor=None` is the system."""
     _check_actor(actor, issuer_unit)
     fields = fields.cleaned()
     if not (fields.subject or fields.symbol):
@@ -433,7 +450,7 @@ def import_fields(fields: ImportFields, *, actor, issuer_unit: OrganisationUnit 
         _lock("letter", fields.number, fields.symbol, fields.date or fields.written_year)
         if source_file is not None and (known := letter_by_source(source_file.sha256)):
             return _done(known, Outcome.PRESENT)
-        issuer = issuer_unit or suggested_issuer(fields, actor)
+        issuer = issuer_unit or (suggested_issuer(fields, actor) if match_issuer else None)
         if (present := find_present(fields, issuer)) is not None:
             return _done(present, Outcome.PRESENT)
         if issuer is not None:
