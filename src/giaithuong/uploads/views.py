@@ -101,12 +101,14 @@ def upload_resource(request, upload_id):
 
 
 def _patch(request, upload_id) -> HttpResponse:
-    if not request.META.get("CONTENT_LENGTH"):
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if not declared and "Transfer-Encoding" in request.headers:
+        # Chunked bodies would be read as empty: ask for a length instead of losing them.
         return plain(411, "Content-Length is required.")
     upload = services.receive(
         request.user, upload_id,
         claimed_offset=tus.parse_size(request.headers.get("Upload-Offset"), "Upload-Offset"),
-        content_length=tus.parse_size(request.META.get("CONTENT_LENGTH"), "Content-Length"),
+        content_length=tus.parse_size(declared or "0", "Content-Length"),
         content_type=request.content_type,
         checksum=tus.parse_checksum(request.headers.get("Upload-Checksum")),
         read=request.read,
