@@ -212,6 +212,9 @@ def test_a_new_draft_takes_the_units_usual_symbol_and_goes_to_edit(tree, people,
     assert response["Location"] == reverse("directives:letter_edit", args=[letter.pk])
     assert (letter.symbol, letter.kind, letter.subject, letter.status, letter.place) == (
         "KH-MTTQ-BTT", "ke_hoach", "triển khai Giải thưởng", LetterStatus.DRAFT, "Nam Đồng")
+    # A standing board signs on behalf of the board; the list opens and ends as NĐ 30 says.
+    assert letter.signature["authority"] == ["TM. BAN THƯỜNG TRỰC"]
+    assert letter.recipients == ["Như trên", "Lưu: VT"]
     # The same form sent again (a double click, a reload) opens the same draft.
     again = client.post(reverse("directives:letter_new"), data)
     assert again["Location"] == response["Location"] and Letter.objects.count() == 1

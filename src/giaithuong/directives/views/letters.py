@@ -34,6 +34,7 @@ from giaithuong.directives.forms.letters import (
     RefuseForm,
 )
 from giaithuong.directives.layout import build_layout
+from giaithuong.directives.letter import Style
 from giaithuong.directives.models import (
     ActivityReport,
     Delivery,
@@ -143,10 +144,15 @@ def letter_new(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
+                issuer, party = data["issuer"], data["style"] == Style.PARTY
                 letter = services.create_draft(
-                    actor=request.user, issuer=data["issuer"], subject=data["subject"],
+                    actor=request.user, issuer=issuer, subject=data["subject"],
                     symbol=data["symbol"], style=data["style"], kind=data["kind"],
-                    edition=current_edition())
+                    edition=current_edition(),
+                    signature=services.usual_signature(issuer, data["style"]),
+                    # NĐ 30: a công văn's list opens with "Như trên" and ends "Lưu: VT"; Party
+                    # letters file under the office's own name, which the officer writes.
+                    recipients=() if party else ("Như trên", "Lưu: VT"))
             except PermissionError:
                 form.add_error("issuer", _("You are not an officer of this unit."))
             except services.LetterError as error:
