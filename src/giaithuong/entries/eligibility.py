@@ -167,10 +167,18 @@ _LANGUAGE_ALIASES = {"vie": "vi", "eng": "en", "fra": "fr", "fre": "fr", "zho": 
                      "chi": "zh", "rus": "ru"}
 
 
+_LANGUAGE_SEEN: dict[str, str] = {}
+
+
 def language_code(value: str) -> str:
     """The primary subtag of a language tag, lower case: "vi-VN" -> "vi", "VIE" -> "vi"."""
-    tag = value.strip().lower().replace("_", "-").partition("-")[0]
-    return _LANGUAGE_ALIASES.get(tag, tag)
+    code = _LANGUAGE_SEEN.get(value)
+    if code is None:
+        tag = value.strip().lower().replace("_", "-").partition("-")[0]
+        code = _LANGUAGE_ALIASES.get(tag, tag)
+        if len(_LANGUAGE_SEEN) < 1000:  # a few dozen tags in practice; never grows unbounded
+            _LANGUAGE_SEEN[value] = code
+    return code
 
 
 # Letters only Vietnamese writing uses (and the combining marks of decomposed text): a summary of
@@ -274,23 +282,26 @@ def _window(e: EntryFacts, r: CategoryRules, c: EligibilityContext, found: _Foun
         found.add("publication_dates_reversed", "published_last", first=m.date(first),
                   last=m.date(last))
         return
-    span = {"start": m.date(r.window_start), "end": m.date(r.window_end)}
     if last < r.window_start or first > r.window_end:
-        found.add("published_outside_window", "published_first", **span)
+        found.add("published_outside_window", "published_first", **_span(r))
         return
     dates_straddle = first < r.window_start or last > r.window_end
     declared_outside = e.parts_outside_window > 0 or e.seconds_outside_window > 0
     if declared_outside and not dates_straddle:
         found.add("publication_dates_inconsistent", "parts_outside_window")
     if dates_straddle or declared_outside:
-        _share(e, r, found, span)
+        _share(e, r, found)
     previous = r.previous_window
     if previous is not None and first <= previous[1] and last >= previous[0]:
         found.add("previous_edition_window", "published_first", start=m.date(previous[0]),
                   end=m.date(previous[1]))
 
 
-def _share(e: EntryFacts, r: CategoryRules, found: _Found, span: dict[str, str]) -> None:
+def _span(r: CategoryRules) -> dict[str, str]:
+    return {"start": m.date(r.window_start), "end": m.date(r.window_end)}
+
+
+def _share(e: EntryFacts, r: CategoryRules, found: _Found) -> None:
     """The two-thirds rule: enough of a straddling work (parts or running time) is inside."""
     share = r.straddle_min_share
     measures: list[tuple[bool, m.L]] = []
@@ -314,7 +325,7 @@ def _share(e: EntryFacts, r: CategoryRules, found: _Found, span: dict[str, str])
                              f"{shown_in.en} of {shown_total.en}")))
     if not measures:
         if parts_in >= 0 and seconds_out >= 0:  # negative counts are reported by their own rule
-            found.add("straddle_share_missing", "parts_outside_window", **span)
+            found.add("straddle_share_missing", "parts_outside_window", **_span(r))
         return
     met = [ok for ok, _ in measures]
     if any(met) if r.straddle_measures == "any" else all(met):
@@ -322,7 +333,7 @@ def _share(e: EntryFacts, r: CategoryRules, found: _Found, span: dict[str, str])
     failing = [detail for ok, detail in measures if not ok]
     found.add("straddle_share_too_small", "parts_outside_window",
               detail=m.L("; ".join(d.vi for d in failing), " and ".join(d.en for d in failing)),
-              required=f"{share.numerator}/{share.denominator}", **span)
+              required=f"{share.numerator}/{share.denominator}", **_span(r))
 
 
 def _parts(e: EntryFacts, r: CategoryRules, c: EligibilityContext, found: _Found) -> None:
@@ -372,7 +383,6 @@ def _files(e: EntryFacts, r: CategoryRules, c: EligibilityContext, found: _Found
     # Books and print copies may come by post alone; anything else needs a file or a link.
     if not files and e.link_count <= 0 and e.channel != "post":
         found.add("material_missing", "files")
-    accepted = m.choices([m.named(m.FILE_KINDS, k) for k in sorted(r.file_kinds)])
     for index, item in enumerate(files):
         where = f"files[{index}]"
         if not _negative(found, where, item.size_bytes) and (
@@ -382,7 +392,8 @@ def _files(e: EntryFacts, r: CategoryRules, c: EligibilityContext, found: _Found
                       limit=m.size(r.max_file_bytes))
         if r.file_kinds and item.kind not in r.file_kinds:
             found.add("file_kind_not_accepted", where, name=item.name,
-                      kind=m.named(m.FILE_KINDS, item.kind), choices=accepted)
+                      kind=m.named(m.FILE_KINDS, item.kind),
+                      choices=m.choices([m.named(m.FILE_KINDS, k) for k in sorted(r.file_kinds)]))
 
 
 def _who(author: Author, index: int) -> m.L:

@@ -267,7 +267,7 @@ MIB = 1024 * 1024
 
 def size(size_bytes: int, limit_bytes: int | None = None) -> L:
     """A size in MB; in bytes as well when one decimal would hide that it is over the limit."""
-    tenths = round(size_bytes * 10 / MIB)
+    tenths = (size_bytes * 10 + MIB // 2) // MIB  # integers: exact for any size
     whole, tenth = divmod(tenths, 10)
     vi = thousands(whole, "vi") + (f",{tenth}" if tenth else "") + " MB"
     en = thousands(whole, "en") + (f".{tenth}" if tenth else "") + " MB"

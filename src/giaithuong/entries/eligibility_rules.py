@@ -6,9 +6,17 @@ stored JSON), so every limit the engine applies is the one in the edition file.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from giaithuong.editions.rules import Category, EditionSpec, time_zone
 from giaithuong.entries.eligibility import CategoryRules, Choice
 from giaithuong.entries.eligibility_messages import MIB
+
+
+def _fixed_offset(moment: dt.datetime) -> dt.datetime:
+    """The same instant with a plain `datetime.timezone`: the parser's own tzinfo class is slow
+    to compare against, and the engine compares every submission with the deadline."""
+    return moment.astimezone(dt.timezone(moment.utcoffset() or dt.timedelta(0)))
 
 
 def category_rules(spec: EditionSpec, category: Category) -> CategoryRules:
@@ -20,7 +28,7 @@ def category_rules(spec: EditionSpec, category: Category) -> CategoryRules:
         name_en=category.name.en,
         window_start=timeline.window_start,
         window_end=timeline.window_end,
-        deadline=timeline.effective_deadline,
+        deadline=_fixed_offset(timeline.effective_deadline),
         deadline_extended=timeline.deadline_extended is not None,
         tz=time_zone(timeline.timezone),
         postmark_accepted=timeline.postmark_accepted,
