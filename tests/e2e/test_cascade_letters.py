@@ -28,7 +28,8 @@ def cascade(live_server, transactional_db):
     load_edition_file(EDITION_FILE)
     city = ensure_unit(name="Ban Thường trực Ủy ban MTTQ Việt Nam thành phố Hải Phòng",
                        kind=UnitKind.FRONT, code="MTTQ-BTT", seat="Hải Phòng")
-    city.header_name, city.header_parent = "BAN THƯỜNG TRỰC", "ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ HẢI PHÒNG"
+    city.header_name = "BAN THƯỜNG TRỰC"
+    city.header_parent = "ỦY BAN MTTQ VIỆT NAM THÀNH PHỐ HẢI PHÒNG"
     save_unit(city)
     wards = {}
     for name in WARDS:
