@@ -145,7 +145,10 @@ def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-            yield [_cell_text(value) for value in values]
+            cells = [_cell_text(value) for value in values]
+            while cells and cells[-1] in (None, ""):
+                cells.pop()  # a sheet without dimensions comes back padded to max_col
+            yield cells
     except UnitFileError:
         raise
     except Exception as error:

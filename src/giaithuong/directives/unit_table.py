@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 COLUMNS = ("name", "short_name", "kind", "code", "parent", "seat", "admin_code", "email",
            "phone", "header_name", "header_parent")
 REQUIRED = ("name", "kind")
-LIMITS = {"name": 300, "short_name": 100, "kind": 20, "code": 40, "parent": 1500, "seat": 100,
+LIMITS = {"name": 300, "short_name": 100, "kind": 100, "code": 40, "parent": 1500, "seat": 100,
           "admin_code": 20, "email": 254, "phone": 30, "header_name": 200,
           "header_parent": 200}
 PATH_SEPARATOR = " / "
@@ -51,6 +51,7 @@ _ALIASES = {
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9+()\-.\s/]{3,30}$")
 _ADMIN_CODE = re.compile(r"^(?:\d{2}|\d{5})$")
+_PATH_SPLIT = re.compile(r"\s+/\s+")  # "A / B"; a slash inside a name ("Ban A/B") stays
 _ID_REF = re.compile(r"^(?:id:|#)\s*(\d{1,12})$", re.IGNORECASE)
 _ADMIN_REF = re.compile(r"^(?:(\w+)\s*:\s*)?(\d{2}|\d{5})$")
 # A leading quote guards a cell from being read as a formula by spreadsheet programs (see
@@ -61,8 +62,8 @@ MESSAGES = {
     "unknown_column": ("Cột “{value}” không có trong mẫu; các cột hợp lệ: {allowed}.",
                        "Column “{value}” is not in the template; the columns are: {allowed}."),
     "duplicate_column": ("Cột “{value}” xuất hiện hai lần.", "Column “{value}” appears twice."),
-    "missing_column": ("Thiếu cột bắt buộc “{column}”.",
-                       "The required column “{column}” is missing."),
+    "missing_column": ("Thiếu cột bắt buộc “{value}”.",
+                       "The required column “{value}” is missing."),
     "required": ("Ô này bắt buộc phải có nội dung.", "This cell must not be empty."),
     "too_long": ("Dài quá {limit} ký tự.", "Longer than {limit} characters."),
     "bad_kind": ("Loại “{value}” không hợp lệ; dùng một trong: {allowed}.",
@@ -206,7 +207,7 @@ def read_header(cells: Sequence[object]) -> tuple[dict[int, str], list[RowError]
             errors.append(row_error(1, key, "duplicate_column", value=text))
         else:
             columns[index] = key
-    errors.extend(row_error(1, key, "missing_column", column=key)
+    errors.extend(row_error(1, key, "missing_column", value=key)
                   for key in REQUIRED if key not in columns.values())
     return columns, errors
 
@@ -223,7 +224,7 @@ def parse_parent(text: str, *, kinds: Iterable[str]) -> ParentRef | RowError:
         if line and line not in set(kinds):
             return row_error(0, "parent", "bad_line", value=text)
         return ParentRef("admin", match.group(2), line=line, text=text)
-    names = tuple(clean(part) for part in text.split(PATH_SEPARATOR.strip()))
+    names = tuple(clean(part) for part in _PATH_SPLIT.split(text))
     if any(not name for name in names):
         # "A / / B" or a trailing slash: treat the cell as one name rather than guess.
         names = (text,)
@@ -270,11 +271,11 @@ def parse_table(header: Sequence[object], rows: Iterable[Sequence[object]], *,
         if isinstance(parent, RowError):
             row_errors.append(RowError(number, parent.column, parent.code, parent.message_vi,
                                        parent.message_en))
-            parent = ROOT
-        if parent.by == "none" and not values.get("seat"):
+            parent = None
+        elif parent.by == "none" and not values.get("seat"):
             row_errors.append(row_error(number, "seat", "seat_needed"))
         table.errors.extend(row_errors)
-        if row_errors and values.get("name") and parent.by in ("none", "path"):
+        if row_errors and values.get("name") and parent and parent.by in ("none", "path"):
             above = parent.value if parent.by == "path" else ()
             table.rejected.add((*above, values["name"]))
         if not row_errors:
