@@ -69,6 +69,10 @@ class ExchangeError(LetterError):
     """A package or status that is well formed but cannot be taken in here."""
 
 
+class ReceiverMissing(ExchangeError):
+    """A package was sent in without naming the unit that received it."""
+
+
 # Organs --------------------------------------------------------------------------------------
 
 def _prefix() -> str:
@@ -351,7 +355,7 @@ def import_package(data: bytes, *, actor, receiving_unit: OrganisationUnit | Non
 def _check_receiver(actor, receiving_unit: OrganisationUnit | None) -> None:
     if receiving_unit is None:
         if not (actor is not None and actor.is_authenticated and actor.has_role(Role.ORGANISER)):
-            raise PermissionError(gettext_lazy(
+            raise ReceiverMissing(gettext_lazy(
                 "Choose the unit that received the package: only organisers register a letter "
                 "without one."))
     elif not can_act_for(actor, receiving_unit):
