@@ -121,8 +121,9 @@ else:
             # than serving a cached page.
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,
-            # Tests use a file too (not shared-cache memory), so concurrency behaves as in use.
-            "TEST": {"NAME": VAR_DIR / "test-giaithuong.sqlite3"},
+            # Tests use a file too (not shared-cache memory), so concurrency behaves as in use;
+            # one file per test run, so runs side by side never share a database.
+            "TEST": {"NAME": VAR_DIR / f"test-giaithuong-{os.getpid()}.sqlite3"},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
