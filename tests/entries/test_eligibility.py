@@ -313,6 +313,8 @@ def test_a_category_may_list_the_languages_it_accepts():
     ("foreign_language_only", "en", "", {"summary_missing"}),
     ("always", "en", "A series on people-to-people exchanges between Vietnam and Laos along "
                      "the border provinces.", {"summary_not_vietnamese"}),
+    ("always", "fr", "Une série de reportages sur les échanges entre les peuples du Viêt Nam "
+                     "et du Laos à la frontière.", {"summary_not_vietnamese"}),
     ("always", "en", "Short note", set()),  # too short to judge the language
     ("always", "en", unicodedata.normalize("NFD", SUMMARY), set()),
 ])

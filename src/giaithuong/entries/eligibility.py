@@ -154,7 +154,12 @@ class CategoryRules:
 
 @dataclass(frozen=True, slots=True)
 class EligibilityContext:
-    """What the edition already holds. Counts are of the authors' OTHER live entries."""
+    """What the edition already holds, as the caller counts it from the database.
+
+    `entries_by_author`: person -> their OTHER live entries in the edition (this one excluded).
+    `entries_by_group`: frozenset of person ids -> OTHER live entries by exactly that group; a
+    sole author is the group of one. Read only when the edition counts groups as a unit.
+    """
 
     entries_by_author: Mapping[PersonId, int] = field(default_factory=dict)
     entries_by_group: Mapping[frozenset, int] = field(default_factory=dict)
@@ -165,8 +170,6 @@ class EligibilityContext:
 EMPTY_CONTEXT = EligibilityContext()
 _LANGUAGE_ALIASES = {"vie": "vi", "eng": "en", "fra": "fr", "fre": "fr", "zho": "zh",
                      "chi": "zh", "rus": "ru"}
-
-
 _LANGUAGE_SEEN: dict[str, str] = {}
 
 
@@ -181,13 +184,14 @@ def language_code(value: str) -> str:
     return code
 
 
-# Letters only Vietnamese writing uses (and the combining marks of decomposed text): a summary of
-# some length with none of them was almost certainly not written in Vietnamese.
-_VI_MARKS = "\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b"
+# Letters that Vietnamese writing uses and French, Spanish or Portuguese do not (and their
+# combining marks, for decomposed text): a summary of some length with none of them was almost
+# certainly not written in Vietnamese.
+_VI_MARKS = "\u0309\u0323\u0306\u031b"  # hook above, dot below, breve, horn
 _VI_LETTERS = frozenset(
-    "đĐ" + _VI_MARKS + "ăâêôơưĂÂÊÔƠƯ"
-    + "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
-    + "ÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ"
+    "đĐăĂơƠưƯ" + _VI_MARKS
+    + "ảạằắẳẵặầấẩẫậẻẽẹềếểễệỉĩịỏọồốổỗộờớởỡợủũụừứửữựỳỷỹỵ"
+    + "ẢẠẰẮẲẴẶẦẤẨẪẬẺẼẸỀẾỂỄỆỈĨỊỎỌỒỐỔỖỘỜỚỞỠỢỦŨỤỪỨỬỮỰỲỶỸỴ"
 )
 _SUMMARY_LETTERS_TO_JUDGE = 40
 
