@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from giaithuong.accounts.roles import Role
@@ -124,13 +124,13 @@ def receive_package(request, unit_id: int | None = None):
     with _answers():
         result = exchange.receive_package(data, actor=request.user, receiving_unit=unit)
     letter: Letter = result.letter
-    return (201 if result.created else 200), {
+    return Status(201 if result.created else 200, {
         "letter_id": letter.pk, "created": result.created, "number": letter.number,
         "symbol": letter.symbol, "date": letter.date.isoformat() if letter.date else None,
         "issuer_name": letter.issuer_name, "subject": letter.subject,
         "delivery_id": result.delivery.pk if result.delivery else None,
         "attachments": [{"id": a.pk, "role": a.role, "name": a.name, "size": a.size,
-                         "sha256": a.sha256} for a in letter.attachments.all()]}
+                         "sha256": a.sha256} for a in letter.attachments.all()]})
 
 
 @router.post("/status", response=DeliveryOut, summary="Apply an edXML status message")
