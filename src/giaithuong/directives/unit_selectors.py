@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from django.db.models import Count, F, Func, Q, QuerySet, TextField
+from django.db.models import Count, F, Func, Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat
 
 from giaithuong.accounts.models import RoleGrant
 from giaithuong.accounts.roles import Role
@@ -23,6 +24,13 @@ _FOLD_FROM = "".join(chr(code) for code in [*range(0xC0, 0x250), *range(0x1E00, 
                      if len(fold(chr(code))) == 1 and fold(chr(code)).isascii()
                      and fold(chr(code)) != chr(code).lower())
 _FOLD_TO = "".join(fold(char) for char in _FOLD_FROM)
+_FOLD_TABLE = str.maketrans(_FOLD_FROM, _FOLD_TO)
+
+
+def _fold_stored(value: str | None) -> str | None:
+    """`fold` for stored names, which are NFC with single spaces already: a table lookup per
+    character, several times faster than decomposing (it runs once per row searched)."""
+    return value.translate(_FOLD_TABLE).lower() if value else value
 
 
 class Folded(Func):
@@ -34,7 +42,8 @@ class Folded(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         connection.ensure_connection()
-        connection.connection.create_function("giaithuong_fold", 1, fold, deterministic=True)
+        connection.connection.create_function("giaithuong_fold", 1, _fold_stored,
+                                              deterministic=True)
         return super().as_sql(compiler, connection, function="giaithuong_fold", **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
@@ -51,11 +60,13 @@ def matching(units: QuerySet[OrganisationUnit], query: str) -> QuerySet[Organisa
     folded = fold(query)
     if not folded:
         return units
-    condition = Q(folded_name__contains=folded) | Q(folded_short__contains=folded)
-    if query.strip().isdigit():
-        condition |= Q(admin_code=query.strip()) | Q(pk=int(query.strip()))
-    return units.alias(folded_name=Folded(F("name")),
-                       folded_short=Folded(F("short_name"))).filter(condition)
+    condition = Q(folded_names__contains=folded)
+    query = query.strip()
+    if query.isdigit() and len(query) <= 12:
+        condition |= Q(admin_code=query) | Q(pk=int(query))
+    # One folded text per row (name, a tab, short name): one call of the function per row.
+    names = Concat(F("name"), Value("\t"), F("short_name"), output_field=TextField())
+    return units.alias(folded_names=Folded(names)).filter(condition)
 
 
 def start_units(user) -> QuerySet[OrganisationUnit]:
@@ -74,7 +85,7 @@ def search_units(user, query: str = "", *, kind: str = "",
         units = units.filter(kind=kind)
     if parent is not None:
         units = units.filter(parent_id=parent)
-    return matching(units, query).order_by("path")
+    return matching(units, query).order_by("depth", "name", "id")
 
 
 def children_of(unit: OrganisationUnit) -> QuerySet[OrganisationUnit]:

@@ -28,8 +28,6 @@ class UnitForm(forms.Form):
         if seat_optional:
             self.fields["seat"].required = False
             self.fields["seat"].help_text = _("Leave empty to use the seat of the unit above.")
-        for name in ("name", "header_parent"):
-            self.fields[name].widget.attrs["class"] = "wide"
 
     @classmethod
     def initial_for(cls, unit: OrganisationUnit) -> dict:

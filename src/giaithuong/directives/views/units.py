@@ -93,7 +93,7 @@ def units(request):
         found = unit_selectors.start_units(request.user)
     return render(request, "directives/units/list.html", {
         "form": form, "query": query, "page": _page(request, found),
-        "may_import": True, "may_add_top": can_add_top_level(request.user)})
+        "may_add_top": can_add_top_level(request.user)})
 
 
 @access(TREE_PEOPLE)
