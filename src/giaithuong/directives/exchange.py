@@ -131,8 +131,13 @@ def _reference_out(ref: LetterReference) -> edxml.DocumentRef:
 
 
 def _stored_bytes(attachment: LetterAttachment) -> bytes:
-    with attachment.file.open("rb") as handle:
-        data = handle.read()
+    try:
+        with attachment.file.open("rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise ExchangeError(format_lazy(gettext_lazy(
+            "The stored file {name} cannot be read; it cannot be sent."),
+            name=attachment.name)) from error
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise ExchangeError(format_lazy(gettext_lazy(
             "The stored file {name} no longer matches its checksum; it cannot be sent."),
@@ -147,7 +152,8 @@ def letter_package(letter: Letter, *, now=None) -> edxml.Package:
             "Only a letter issued by a unit in the system can be sent as an edXML package."))
     now = now or timezone.now()
     sender = organ(letter.issuer)
-    receivers = tuple(organ(unit) for unit in letter.addressee_units.order_by("path"))
+    receivers = tuple(organ(unit) for unit in
+                      letter.addressee_units.select_related("parent").order_by("path"))
     if not receivers:  # addressed by name only (Kính gửi)
         receivers = tuple(edxml.Organ("", text) for text in letter.addressee_texts)
     files = [edxml.Attachment(f"{file_stem(letter)}.pdf", "application/pdf", letter_pdf(letter),
@@ -241,6 +247,8 @@ def _find_letter(ref: edxml.DocumentRef) -> Letter | None:
         return letters.filter(issuer=unit).first()
     if ref.organ_name:
         letters = letters.filter(issuer_name=ref.organ_name)
+    elif date is None:
+        return None  # a bare number names no letter for sure
     return letters.order_by("id").first()
 
 
