@@ -189,32 +189,33 @@ def test_placeholders_are_shared_and_filled_whichever_letter_comes_first(tree):
 
 
 def test_filling_a_placeholder_moves_the_progress_kept_under_it(tree):
-    ward_letter = import_letter_doc(SEED_004, actor=None)
-    placeholder = ward_letter.implements
+    """Progress kept under a placeholder at the top of a cascade joins the real top when the
+    placeholder is filled; a unit counted under both keeps its earliest date."""
+    central = import_parsed(parse_letter_text(LETTER_783), actor=None).implements  # 379
+    ward_letter = import_fields(
+        dataclasses.replace(_fields(SEED_004), references=[
+            _ref("implements", 790, "", dt.date(2026, 6, 12))]), actor=None)
+    top = ward_letter.implements
+    assert top.source == LetterSource.CITED and ward_letter.cascade_root == top
     early, late = dt.datetime(2026, 6, 11, tzinfo=dt.UTC), dt.datetime(2026, 6, 12, tzinfo=dt.UTC)
-    central = import_parsed(parse_letter_text(LETTER_783), actor=None).implements
-    placeholder.refresh_from_db()
-    assert placeholder.cascade_root == central  # filled; now the progress case with a new pair
+    ward, other = tree["ward"], tree["other_ward"]
+    CascadeProgress.objects.create(cascade_root=top, unit=ward, unit_path=ward.path,
+                                   depth=ward.depth, received_at=late, audience=5)
+    CascadeProgress.objects.create(cascade_root=top, unit=other, unit_path=other.path,
+                                   depth=other.depth, received_at=late)
+    CascadeProgress.objects.create(cascade_root=central, unit=ward, unit_path=ward.path,
+                                   depth=ward.depth, received_at=early, audience=3)
 
-    other = import_fields(
-        dataclasses.replace(_fields(SEED_004), number=32, date=dt.date(2026, 6, 19),
-                            references=[_ref("implements", 790, "", dt.date(2026, 6, 12))]),
-        actor=None)
-    top = other.implements
-    CascadeProgress.objects.create(cascade_root=top, unit=tree["ward"], unit_path="x", depth=2,
-                                   received_at=late, audience=5)
-    CascadeProgress.objects.create(cascade_root=top, unit=tree["other_ward"], unit_path="y",
-                                   depth=2, received_at=late)
-    CascadeProgress.objects.create(cascade_root=central, unit=tree["ward"], unit_path="x",
-                                   depth=2, received_at=early, audience=3)
     text = LETTER_783.replace("783/MTTQ-BTT", "790/MTTQ-BTT").replace("ngày 10 tháng",
                                                                       "ngày 12 tháng")
     filled = import_parsed(parse_letter_text(text), actor=None)
     assert filled.pk == top.pk and filled.cascade_root == central
+    ward_letter.refresh_from_db()
+    assert ward_letter.cascade_root == central
     rows = {row.unit_id: row for row in CascadeProgress.objects.all()}
-    assert set(rows) == {tree["ward"].pk, tree["other_ward"].pk}
+    assert set(rows) == {ward.pk, other.pk}
     assert {row.cascade_root_id for row in rows.values()} == {central.pk}
-    assert rows[tree["ward"].pk].received_at == early and rows[tree["ward"].pk].audience == 8
+    assert rows[ward.pk].received_at == early and rows[ward.pk].audience == 8
 
 
 def _fields(doc):
@@ -281,6 +282,16 @@ def test_an_unknown_issuer_is_left_unlinked_with_its_name(tree):
     letter = import_letter_doc(doc, actor=None)
     assert letter.issuer is None
     assert letter.issuer_name == "BAN THƯỜNG TRỰC ỦY BAN MTTQ VIỆT NAM PHƯỜNG HÒA BÌNH"
+
+
+def test_two_units_of_the_same_name_are_not_guessed_between(tree):
+    from giaithuong.directives.models import UnitKind
+    from giaithuong.directives.services import ensure_unit
+
+    ensure_unit(name=tree["ward"].name, kind=UnitKind.FRONT, parent=tree["front"],
+                code="MTTQ-BTT", seat="Nam Đồng")
+    letter = import_letter_doc(SEED_004, actor=None)
+    assert letter.issuer is None and letter.issuer_name == tree["ward"].name
 
 
 def test_the_officer_may_name_the_issuer(tree):

@@ -119,21 +119,30 @@ def _unit_keys(unit: dict) -> set[str]:
 
 def match_unit(names: list[str], *, place: str = "", symbol: str = "") -> OrganisationUnit | None:
     """The one active unit whose name (or header lines) is one of `names`, compared without
-    case, spacing or tone placement; None when there is none or more than one. Units are
-    narrowed by exact name, seat or symbol code first, so a national tree is never scanned."""
+    case, spacing or tone placement; None when there is none or more than one. Candidates come
+    from ever broader indexed-size lookups (exact name; place and symbol code; place; code), so
+    a national tree is never scanned and a common code (every ward's MTTQ-BTT) is narrowed by
+    the place first."""
     wanted = {name_key(name) for name in names} - {""}
     if not wanted:
         return None
-    narrow = Q(name__in=[clean(name) for name in names])
+    place, codes = clean(place), unit_codes(symbol)
+    stages = [Q(name__in=[clean(name) for name in names])]
+    if place and codes:
+        stages.append(Q(seat=place, code__in=codes))
     if place:
-        narrow |= Q(seat=clean(place))
-    codes = unit_codes(symbol)
+        stages.append(Q(seat=place))
     if codes:
-        narrow |= Q(code__in=codes)
-    rows = (OrganisationUnit.objects.filter(narrow, is_active=True)
-            .values("id", "name", "header_name", "header_parent")[:UNIT_CANDIDATES])
-    found = {row["id"] for row in rows if _unit_keys(row) & wanted}
-    return OrganisationUnit.objects.get(pk=found.pop()) if len(found) == 1 else None
+        stages.append(Q(code__in=codes))
+    for stage in stages:
+        rows = (OrganisationUnit.objects.filter(stage, is_active=True)
+                .values("id", "name", "header_name", "header_parent")[:UNIT_CANDIDATES])
+        found = {row["id"] for row in rows if _unit_keys(row) & wanted}
+        if len(found) == 1:
+            return OrganisationUnit.objects.get(pk=found.pop())
+        if found:
+            return None  # two units answer to the name: the officer chooses
+    return None
 
 
 def _letter_keys(letter: Letter) -> set[str]:
