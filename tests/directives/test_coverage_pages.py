@@ -402,11 +402,16 @@ def test_the_graph_selector_walks_citations_both_ways(seed_letters, organiser):
     assert truncated and len([n for n in small.nodes if n.id.startswith("letter:")]) == 2
 
 
-def test_the_graph_shows_only_letters_the_person_may_see(seed_letters):
+def test_the_graph_shows_only_letters_the_person_may_see(seed_letters, tree):
     drawn, _ = selectors.letter_graph(seed_letters["people"]["ward"], seed_letters["ward"])
     codes = {n.code for n in drawn.nodes}
-    # The central letter went to the city only: the ward officer never saw it.
-    assert codes == {"Số: 783/MTTQ-BTT", "Số: 31/MTTQ-BTT", "Số 897-CV/BTGDVTU"}
+    # The ward takes part in the central letter's cascade, so it follows that letter too.
+    assert codes == {"Số: 379/MTTW-BTT", "Số: 783/MTTQ-BTT", "Số: 31/MTTQ-BTT",
+                     "Số 897-CV/BTGDVTU"}
+    # A sibling ward got the city's letter but never sees Nam Đồng's own letter.
+    sibling = officer("lechan", tree["wards"]["Lê Chân"])
+    drawn, _ = selectors.letter_graph(sibling, seed_letters["city"])
+    assert {n.code for n in drawn.nodes} == {"Số: 379/MTTW-BTT", "Số: 783/MTTQ-BTT"}
 
 
 def test_the_graph_page_and_the_svg(seed_letters, client, organiser):

@@ -88,15 +88,20 @@ def visible_units(user) -> QuerySet[OrganisationUnit]:
 
 def visible_letters(user) -> QuerySet[Letter]:
     """Organisers see every letter. A unit officer sees letters issued by or addressed to their
-    units and the units below them, and letters read in from outside (public official letters
-    the cascade cites); drafts stay with the issuing unit's own officers."""
+    units and the units below them, the top letter of every cascade their units take part in
+    (so a ward can follow the national cascade it implements), and letters read in from outside
+    (public official letters the cascade cites); drafts stay with the issuing unit's own
+    officers."""
     if _is_organiser(user):
         return Letter.objects.all()
     issuer_scope = _scope(user, "issuer__path")
     if issuer_scope is None:
         return Letter.objects.none()
     delivered = Delivery.objects.filter(_scope(user, "unit__path"), letter=OuterRef("pk"))
-    sent_or_received = Q(status=LetterStatus.ISSUED) & (issuer_scope | Exists(delivered))
+    taking_part = CascadeProgress.objects.filter(cascade_root=OuterRef("pk"),
+                                                 unit_id__in=officer_units(user))
+    sent_or_received = Q(status=LetterStatus.ISSUED) & (
+        issuer_scope | Exists(delivered) | Exists(taking_part))
     own_drafts = Q(status=LetterStatus.DRAFT, issuer__in=list(officer_units(user)))
     return Letter.objects.filter(sent_or_received | own_drafts | Q(status=LetterStatus.EXTERNAL))
 
@@ -172,6 +177,7 @@ def coverage(unit: OrganisationUnit, root: Letter, *, overdue_limit: int = 50) -
         .values("unit_id", "unit__name", "due_date", "acknowledged_at")[:overdue_limit])
     return Coverage(unit=unit, root=root, levels=[levels[d] for d in sorted(levels)],
                     overdue=overdue)
+
 
 
 def sent_letters(user, *, unit: OrganisationUnit | None = None) -> QuerySet[Letter]:
