@@ -25,10 +25,11 @@ def _load() -> str:
 @pytest.mark.django_db
 def test_demo_cascade_shows_every_stage(edition):
     _load()
-    city = Letter.objects.get(number=783, symbol="MTTQ-BTT", status=LetterStatus.ISSUED)
+    city = Letter.objects.get(number=812, symbol="MTTQ-BTT", status=LetterStatus.ISSUED)
     ward_letter = Letter.objects.get(implements=city)
+    # Nam Đồng's register continues after its letter 31 read in from the seeds.
     assert (ward_letter.number, ward_letter.issuer.name) == (
-        31, "Ban Thường trực Ủy ban MTTQ Việt Nam phường Nam Đồng")
+        32, "Ban Thường trực Ủy ban MTTQ Việt Nam phường Nam Đồng")
     assert ward_letter.cascade_root == city
     addressed = set(ward_letter.addressee_units.values_list("kind", flat=True))
     assert addressed == {"residential", "mass"}  # its groups and member organisations
@@ -44,6 +45,22 @@ def test_demo_cascade_shows_every_stage(edition):
     assert (wards.units, wards.received, wards.acknowledged, wards.issued, wards.reported) == (
         6, 6, 3, 1, 2)
     assert wards.audience == 120 + 1800
+
+
+@pytest.mark.django_db
+def test_demo_reads_the_seed_chain_in(edition):
+    _load()
+    seed_004 = Letter.objects.get(number=31, symbol="MTTQ-BTT", status=LetterStatus.EXTERNAL)
+    cited = {(ref.number, ref.target.status if ref.target else None)
+             for ref in seed_004.references.all()}
+    assert {number for number, _ in cited} == {783, 379, 897}
+    assert all(status == LetterStatus.EXTERNAL for _, status in cited)
+    seed_000 = Letter.objects.get(symbol="CV/BTGDV", status=LetterStatus.EXTERNAL)
+    assert seed_000.implements.number == 1390
+    city = Letter.objects.get(number=812, symbol="MTTQ-BTT")
+    assert {ref.target for ref in city.references.all()} == {
+        Letter.objects.get(number=783, status=LetterStatus.EXTERNAL),
+        Letter.objects.get(number=379, symbol="MTTW-BTT")}
 
 
 @pytest.mark.django_db
