@@ -45,3 +45,25 @@ def test_a_ward_follows_the_national_cascade_it_implements():
     assert side_letter not in seen_by_ward
     assert root not in set(visible_letters(other_officer))
     assert side_letter in set(visible_letters(other_officer))
+
+
+@pytest.mark.django_db
+def test_a_moved_unit_takes_its_progress_along():
+    from giaithuong.directives.selectors import coverage
+    from giaithuong.directives.services import save_unit
+
+    nation = ensure_unit(name="Trung ương", kind=UnitKind.FRONT, seat="Hà Nội")
+    old_city, new_city = (ensure_unit(name=name, kind=UnitKind.FRONT, parent=nation, seat=name)
+                          for name in ("Hải Dương", "Hải Phòng"))
+    ward = ensure_unit(name="Nam Đồng", kind=UnitKind.FRONT, parent=old_city, seat="Nam Đồng")
+    national_officer = _officer("tw", nation)
+    root = _issue(national_officer, nation, [ward])
+    letters.acknowledge(root.deliveries.get(unit=ward), actor=_officer("nd", ward))
+
+    ward.parent = new_city
+    save_unit(ward)  # the 2025 reorganisation moved wards between provinces
+
+    def acknowledged(city):
+        return coverage(city, root).totals.acknowledged
+
+    assert (acknowledged(old_city), acknowledged(new_city)) == (0, 1)

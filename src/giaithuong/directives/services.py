@@ -22,7 +22,7 @@ from giaithuong.common import audit
 from giaithuong.common.text import nfc
 from giaithuong.directives import admin_units
 from giaithuong.directives.admin_units import Line
-from giaithuong.directives.models import OrganisationUnit, UnitKind
+from giaithuong.directives.models import CascadeProgress, OrganisationUnit, UnitKind
 from giaithuong.directives.unit_access import (
     can_add_top_level,
     can_grant_officers,
@@ -102,6 +102,7 @@ def save_unit(unit: OrganisationUnit, *, actor=None) -> OrganisationUnit:
                 child.parent.refresh_from_db()
                 _place(child)
                 child.save(update_fields=["path", "depth"])
+            _follow_progress(unit.path)
         before = None if old is None else _snapshot(old)
         after = _snapshot(unit)
         if before is not None:
@@ -111,6 +112,15 @@ def save_unit(unit: OrganisationUnit, *, actor=None) -> OrganisationUnit:
         audit.record("unit.created" if created else "unit.changed", actor=actor, target=unit,
                      before=before, after=after)
     return unit
+
+
+def _follow_progress(path: str) -> None:
+    """Cascade progress rows carry their unit's path for the roll-ups: a moved subtree's rows
+    move with it."""
+    moved = OrganisationUnit.objects.filter(pk=OuterRef("unit_id"))
+    CascadeProgress.objects.filter(unit__path__startswith=path).update(
+        unit_path=Subquery(moved.values("path")[:1]),
+        depth=Subquery(moved.values("depth")[:1]))
 
 
 def ensure_unit(*, name: str, kind: str, parent: OrganisationUnit | None = None,
