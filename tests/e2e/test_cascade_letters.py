@@ -1,7 +1,9 @@
 """The cascade in a browser: the Hải Phòng Front drafts and issues a letter to its wards; the Nam
 Đồng officer receives it, acknowledges it, implements it with the ward's own letter to its groups
-and member organisations, and reports a conference. Pages are the English ones (/en/), so the
-assertions do not depend on the translation catalogue; the letters themselves are Vietnamese."""
+and member organisations, and reports a conference; the city's coverage page shows Nam Đồng done
+and the other wards pending, and the cascade graph draws both letters. Pages are the English ones
+(/en/), so the assertions do not depend on the translation catalogue; the letters themselves are
+Vietnamese."""
 
 import re
 
@@ -154,5 +156,31 @@ def test_a_letter_goes_down_the_cascade(cascade, browser, tmp_path):
                       "Ban Thường trực Ủy ban MTTQ Việt Nam phường Lê Chân": "Received",
                       "Ban Thường trực Ủy ban MTTQ Việt Nam phường Hồng Bàng": "Received"}
     city.screenshot(path=str(tmp_path / "city.png"), full_page=True)
+
+    # The city's coverage page: Nam Đồng done, the other wards pending.
+    city.get_by_role("navigation", name="Main navigation").get_by_role(
+        "link", name="Coverage").click()
+    city.get_by_role("link", name="Ban Thường trực Ủy ban MTTQ Việt Nam thành phố Hải Phòng",
+                     exact=True).click()
+    city.wait_for_url(re.compile(r"/en/coverage/\d+/\d+/$"))
+    branches = city.locator(".branch-list .branch")
+    expect(branches).to_have_count(3)
+    statuses = dict(zip(branches.locator(".branch-head a").all_inner_texts(),
+                        branches.locator(".branch-head .status").all_inner_texts(),
+                        strict=True))
+    assert statuses == {
+        "Ban Thường trực Ủy ban MTTQ Việt Nam phường Nam Đồng": "Done (reported)",
+        "Ban Thường trực Ủy ban MTTQ Việt Nam phường Lê Chân": "Pending",
+        "Ban Thường trực Ủy ban MTTQ Việt Nam phường Hồng Bàng": "Pending"}
+    expect(city.locator(".coverage-table")).to_contain_text("120")
+
+    # The cascade graph draws both letters, the ward's under the city's.
+    city.get_by_role("link", name="Open the graph with the list of its links as text").click()
+    graph = city.locator(".graph-scroll svg")
+    expect(graph).to_contain_text("01/MTTQ-BTT")
+    expect(graph.locator("text", has_text="Nam Đồng")).not_to_have_count(0)
+    edges = city.locator(".edge-list li").all_inner_texts()
+    assert len(edges) == 1 and edges[0].startswith("Số: 01/MTTQ-BTT"), edges
+    city.screenshot(path=str(tmp_path / "graph.png"), full_page=True)
     city.context.close()
     ward.context.close()
