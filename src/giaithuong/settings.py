@@ -194,6 +194,8 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Giải thưởng TTĐN <no-reply@localhost>")
 # The site's public address, for links in mail sent without a request (reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Organ identifiers in edXML packages are "<prefix>.<unit id>" until units carry national codes.
+GIAITHUONG_EDXML_ORGAN_PREFIX = os.environ.get("GIAITHUONG_EDXML_ORGAN_PREFIX", "giaithuong")
 _email_backend = os.environ.get("EMAIL_BACKEND", "smtp" if PRODUCTION else "console")
 EMAIL_BACKEND = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
