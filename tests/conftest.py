@@ -47,3 +47,18 @@ def mailbox(settings):
         settings.EMAIL_PORT = port
         settings.EMAIL_USE_TLS = False
         yield inbox
+
+
+@pytest.fixture
+def english_pages(settings):
+    """Pages and API answers in English (the msgids), for tests that read messages back; other
+    tests check the Vietnamese. URL prefixes depend on the default language, so the resolver's
+    caches are dropped on the way in and out."""
+    from django.urls import clear_url_caches
+
+    default = settings.LANGUAGE_CODE
+    settings.LANGUAGE_CODE = "en"
+    clear_url_caches()
+    yield
+    settings.LANGUAGE_CODE = default
+    clear_url_caches()

@@ -55,3 +55,24 @@ def test_tokens_are_stored_hashed(edition):
     _, raw = create_api_token(create_user(username="s", password="x-Very-long-1"), "t")
     stored = ApiToken.objects.get()
     assert raw not in (stored.digest, stored.prefix) and stored.digest == ApiToken.digest_of(raw)
+
+
+def test_api_messages_follow_accept_language(client, edition):
+    """The API has no language prefix: Vietnamese by default, English on request."""
+    from giaithuong.directives import letters
+    from tests.roles import make_people
+
+    officer = make_people(edition)["unit_officer"]
+    unit = officer.role_grants.get().unit
+    draft = letters.create_draft(actor=officer, issuer=unit, symbol="MTTQ-BTT",
+                                 subject="thử")  # no addressees: issuing is refused
+    _, raw = create_api_token(officer, "language")
+    url = f"/api/v1/letters/{draft.pk}/issue"
+    auth = {"Authorization": f"Bearer {raw}"}
+    vietnamese = client.post(url, headers=auth, content_type="application/json")
+    english = client.post(url, headers={**auth, "Accept-Language": "en"},
+                          content_type="application/json")
+    assert vietnamese.status_code == english.status_code == 400
+    assert english.json()["detail"] == "The letter has no addressees (Kính gửi)."
+    assert "Kính gửi" in vietnamese.json()["detail"]
+    assert vietnamese.json()["detail"] != english.json()["detail"]

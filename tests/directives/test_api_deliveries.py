@@ -9,7 +9,7 @@ from django.utils import timezone
 from giaithuong.directives.models import ActivityReport, CascadeProgress, Delivery, Letter
 from tests.directives.cascade_api import SUBJECT, Api, as_person, city_letter, officer, tree
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 __all__ = ["tree"]  # the fixture, imported for pytest
 
 

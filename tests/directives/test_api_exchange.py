@@ -8,8 +8,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from giaithuong.accounts.services import create_api_token
 from giaithuong.directives import edxml, exchange
-from giaithuong.directives.models import Delivery, DeliveryState, Letter, LetterSource
+from giaithuong.directives.models import (
+    CascadeProgress,
+    Delivery,
+    DeliveryState,
+    Letter,
+    LetterSource,
+)
 from tests.directives.exchange_data import _media, officer, organiser, tree, ward_letter
+
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 __all__ = ["_media", "organiser", "tree"]  # fixtures, imported for pytest
 
@@ -40,7 +48,8 @@ def test_a_letter_package_is_downloaded_by_who_can_see_it(client, world):
     assert response.status_code == 200 and response["Content-Type"] == "application/xml"
     assert edxml.parse_package(response.content).code == "31/MTTQ-BTT"
     stranger = officer("to2", world["groups"][1])
-    Delivery.objects.filter(unit=world["groups"][1]).delete()
+    Delivery.objects.filter(unit=world["groups"][1]).delete()  # never reached by the cascade
+    CascadeProgress.objects.filter(unit=world["groups"][1]).delete()
     response = client.get(f"{BASE}/letters/{letter.pk}", headers=token(stranger))
     assert response.status_code == 404
     assert client.get(f"{BASE}/letters/{letter.pk}").status_code == 401

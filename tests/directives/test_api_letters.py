@@ -11,7 +11,7 @@ from giaithuong.accounts.services import create_user, grant_role
 from giaithuong.directives.models import CascadeProgress, Delivery, Letter, LetterStatus
 from tests.directives.cascade_api import SUBJECT, Api, as_person, city_letter, officer, tree
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 __all__ = ["tree"]  # the fixture, imported for pytest
 
 

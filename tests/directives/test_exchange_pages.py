@@ -65,7 +65,7 @@ def test_a_draft_cannot_be_downloaded_as_edxml(client, world):
                                  symbol="MTTQ-BTT", subject="dự thảo",
                                  addressee_units=world["groups"])
     client.force_login(world["ward_officer"])
-    response = client.get(path("letter_edxml", letter_id=draft.pk))
+    response = client.get("/en" + path("letter_edxml", letter_id=draft.pk))
     assert response.status_code == 409
     assert b"Only a letter issued by a unit in the system" in response.content
 
@@ -84,7 +84,7 @@ def test_a_unit_receives_a_package_through_the_page(client, world):
     assert response.status_code == 302
     assert response["Location"] == path("letter_detail", letter_id=letter.pk)
     assert Delivery.objects.filter(letter=letter, unit=group).exists()
-    again = client.post(url, {"file": upload(data), "unit": group.pk}, follow=True)
+    again = client.post("/en" + url, {"file": upload(data), "unit": group.pk}, follow=True)
     assert "already been received" in again.content.decode()
     assert Letter.objects.filter(source=LetterSource.EDXML).count() == 1
 

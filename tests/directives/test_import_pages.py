@@ -103,6 +103,7 @@ def test_upload_review_and_save_a_docx(ward_client, tree, media):
     assert tmp_files(media) == []  # cleaned up on save
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_pasted_text_low_confidence_and_corrections(organiser_client, tree, media):
     text = LETTER_783.replace("Số: 783/MTTQ-BTT\n", "")  # the number line is missing
     review = organiser_client.post(URL, {"step": "read", "text": text})
@@ -143,6 +144,7 @@ def test_a_reference_can_be_corrected_removed_or_added(organiser_client, tree):
     assert letter.confidence["references"] == 1.0
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_the_review_shows_existing_letters_and_a_retry_changes_nothing(organiser_client, tree,
                                                                        media):
     organiser_client.post(URL, review_data(upload(organiser_client, "783.txt",
@@ -201,6 +203,7 @@ def png() -> bytes:
     ("big.txt", lambda: b"a" * (10 * 1024 * 1024 + 1), "larger than 10 MB"),
     ("notes.txt", "Xin chào.\nHẹn gặp lại các bạn.".encode, "No letter was recognised"),
 ])
+@pytest.mark.usefixtures("english_pages")
 def test_bad_files_are_refused_at_the_field(ward_client, media, name, make, message):
     response = upload(ward_client, name, make())
     assert response.status_code == 400
@@ -212,6 +215,7 @@ def test_bad_files_are_refused_at_the_field(ward_client, media, name, make, mess
     assert not Letter.objects.exists() and tmp_files(media) == []
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_nothing_given_or_both_given(ward_client, media):
     nothing = ward_client.post(URL, {"step": "read", "text": "  "})
     assert nothing.status_code == 400 and "Choose a letter file" in nothing.content.decode()
@@ -232,6 +236,7 @@ def test_a_review_with_errors_keeps_what_was_typed(organiser_client, media):
     assert not Letter.objects.exists() and len(tmp_files(media)) == 1
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_a_forged_checksum_finds_nothing(organiser_client, media):
     review = upload(organiser_client, "31.docx", build_docx())
     for sha in ("0" * 64, "../../etc/passwd", ""):

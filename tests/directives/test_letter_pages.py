@@ -165,6 +165,7 @@ def test_the_inbox_is_paginated(tree, people, as_user):
         "page"].object_list) == 2
 
 
+@pytest.mark.usefixtures("english_pages")
 def test_sent_letters_show_drafts_and_delivery_counts(tree, people, as_user):
     issued = _city_letter(tree, people)
     _city_letter(tree, people, issue=False)
