@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from giaithuong.accounts.roles import Role
@@ -199,8 +200,11 @@ def _issue(request, letter: Letter):
     except services.LetterError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Issued as number %(code)s; %(count)s units received it.") % {
-            "code": letter_code(letter), "count": letter.deliveries.count()})
+        count = letter.deliveries.count()
+        messages.success(request, ngettext(
+            "Issued as number %(code)s; %(count)s unit received it.",
+            "Issued as number %(code)s; %(count)s units received it.", count) % {
+            "code": letter_code(letter), "count": count})
     return redirect("directives:letter_detail", letter_id=letter.pk)
 
 
