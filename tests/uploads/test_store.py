@@ -134,3 +134,31 @@ def test_files_lists_upload_files_only(store, tmp_path):
     assert sorted((f.key, f.size) for f in store.files()) == [(KEY, 0), (other, 4)]
     assert list(FileStore(tmp_path / "nowhere").files()) == []
     assert store.free_bytes() > 0
+
+
+def test_flushing_and_dropping_the_cache_keep_every_byte(store):
+    data = os.urandom(5 * 1024 * 1024 + 1)
+    hasher = hashlib.sha256()
+    with store.locked(KEY) as file:
+        received = file.receive(io.BytesIO(data).read, len(data), at=0, sinks=[hasher],
+                                chunk=300_000, flush_every=1024 * 1024, drop_cache=True)
+        assert received.written == len(data)
+        assert file.sha256() == hasher.hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+def test_a_failing_sink_is_raised_without_blocking_the_reads(store):
+    class Broken:
+        def update(self, data):
+            raise ValueError("hash failed")
+
+    data = os.urandom(20 * 1024 * 1024)  # many more pieces than the helper's queue holds
+    with store.locked(KEY) as file, pytest.raises(ValueError, match="hash failed"):
+        file.receive(io.BytesIO(data).read, len(data), at=0, sinks=[Broken()], chunk=65536)
+
+
+def test_malloc_tuning_takes_effect_with_glibc():
+    import platform
+
+    from giaithuong.uploads.memory import keep_large_buffers_in_heap
+
+    assert keep_large_buffers_in_heap() is (platform.libc_ver()[0] == "glibc")

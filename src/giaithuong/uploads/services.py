@@ -184,7 +184,9 @@ def _append(upload: Upload, file: UploadFile, read, count: int, checksum: Checks
     piece = checksum.hasher() if checksum else None
     sinks = [h for h in (hasher, piece) if h is not None]
     try:
-        received = file.receive(read, count, at=start, sinks=sinks)
+        # Pages the running hash has seen are never read again: let them leave the cache.
+        received = file.receive(read, count, at=start, sinks=sinks,
+                                drop_cache=hasher is not None)
     except OSError as error:  # writing failed (disk full, I/O error): keep only what was durable
         file.truncate(start)
         log.exception("upload %s: write failed at %d", key, start)
