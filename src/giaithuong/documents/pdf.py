@@ -85,7 +85,7 @@ def font_dirs(families: tuple[str, ...] = FONT_FAMILIES) -> tuple[tuple[str, ...
 
 
 class _Renderer:
-    def __init__(self) -> None:
+    def __init__(self, name: str = TEMPLATE) -> None:
         dirs, families = font_dirs()
         fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
                             font_paths=list(dirs))
@@ -96,7 +96,7 @@ class _Renderer:
                 f"Typst could not load Liberation Serif or Tinos from {', '.join(dirs)}; "
                 "reinstall fonts-liberation2 or fonts-croscore."
             )
-        template = resources.files("giaithuong.documents") / "typst" / TEMPLATE
+        template = resources.files("giaithuong.documents") / "typst" / name
         path = Path(str(template))
         self.compiler = typst.Compiler(str(path), root=str(path.parent), font_paths=fonts,
                                        ignore_system_fonts=True)
@@ -108,8 +108,9 @@ class _Renderer:
 
 
 @functools.cache
-def _renderer() -> _Renderer:
-    return _Renderer()
+def renderer(name: str = TEMPLATE) -> _Renderer:
+    """The compiler of one template under documents/typst, made once per process."""
+    return _Renderer(name)
 
 
 def render_letter_pdf(doc: LetterDoc, *, attachments_png: dict | None = None) -> bytes:
@@ -120,10 +121,10 @@ def render_letter_pdf(doc: LetterDoc, *, attachments_png: dict | None = None) ->
     for key, png in (attachments_png or {}).items():
         index = key if isinstance(key, int) else doc.attachments.index(key)
         images[str(index)] = list(bytes(png))
-    renderer = _renderer()
+    letters = renderer()
     inputs = {
         "layout": json.dumps(layout.to_dict(), ensure_ascii=False),
-        "fonts": json.dumps(renderer.families),
+        "fonts": json.dumps(letters.families),
         "images": json.dumps(images),
     }
-    return renderer.render(inputs)
+    return letters.render(inputs)
