@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "giaithuong.documents",
     "giaithuong.portal",
     "giaithuong.uploads",
+    "giaithuong.entries",
 ]
 
 MIDDLEWARE = [

@@ -169,6 +169,24 @@ class EntryRules(Strict):
         default_factory=lambda: ["individual", "group", "organisation"]
     )
     channels: list[Literal["portal", "email", "post"]] = Field(default_factory=lambda: ["portal"])
+    # The receipt number an entry gets when it is submitted (số biên nhận). Placeholders:
+    # {edition} the roman ordinal (XII), {year}, {category} the category's code, {number} the
+    # category's number, {sequence} the entry's place in its category (gap-free, from 1).
+    receipt_number_format: str = Field(default="{edition}-{category}-{sequence:04d}",
+                                       min_length=1, max_length=100)
+
+    @field_validator("receipt_number_format")
+    @classmethod
+    def _receipt_format(cls, value: str) -> str:
+        sample = {"edition": "XII", "year": 2026, "category": "anh", "number": 6}
+        try:
+            first, second = (value.format(**sample, sequence=n) for n in (1, 2))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"is not a valid format ({exc}); placeholders: {{edition}}, "
+                             "{year}, {category}, {number}, {sequence}") from None
+        if first == second:
+            raise ValueError("must contain {sequence}, so that no two receipts share a number")
+        return value
 
     @field_validator("straddle_min_share")
     @classmethod

@@ -1,0 +1,181 @@
+"""From entry rows to the eligibility engine's plain data: `EntryFacts` for one entry, the
+`EligibilityContext` of its edition (other live entries per author and group, jurors,
+organisers) and the `CategoryRules` of its category, built from the edition file.
+
+People are matched by a person key: the author's e-mail (or their account's), lower case;
+an author with an account but no e-mail is `user:<id>`; an author with neither is not counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from giaithuong.accounts.models import RoleGrant, User
+from giaithuong.accounts.roles import Role
+from giaithuong.entries import eligibility as engine
+from giaithuong.entries.eligibility_rules import rules_by_category
+from giaithuong.entries.entry_checks import AuthorForm, EntryForm
+from giaithuong.entries.models import LIVE, Entry, EntryAuthor, FileRole
+
+DOCX_TYPES = frozenset({
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})
+# Images a browser shows safely; SVG (a script carrier) and unknown types are no kind at all.
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/tiff",
+                         "image/heic", "image/avif"})
+
+
+def file_kind(content_type: str) -> str | None:
+    """The engine's file kind (pdf, docx, image, audio, video) of a sniffed content type."""
+    if content_type == "application/pdf":
+        return "pdf"
+    if content_type in DOCX_TYPES:
+        return "docx"
+    if content_type in IMAGE_TYPES:
+        return "image"
+    major = content_type.partition("/")[0]
+    return major if major in {"audio", "video"} else None
+
+
+# --- category rules, per edition revision ---------------------------------------------------
+
+_rules_cache: dict[tuple[int, int], dict[str, engine.CategoryRules]] = {}
+_rules_lock = threading.Lock()
+
+
+def category_rules(edition, code: str) -> engine.CategoryRules | None:
+    """The rules of category `code` in the edition's file as loaded; None if it lists none."""
+    key = (edition.pk, edition.revision)
+    with _rules_lock:
+        rules = _rules_cache.get(key)
+    if rules is None:
+        rules = rules_by_category(edition.rules)
+        with _rules_lock:
+            if len(_rules_cache) > 32:  # a handful of editions and revisions in practice
+                _rules_cache.clear()
+            _rules_cache[key] = rules
+    return rules.get(code)
+
+
+# --- people ------------------------------------------------------------------------------------
+
+def person_key(email: str, user_id: int | None, user_email: str = "") -> str | None:
+    address = (email or user_email or "").strip().lower()
+    if address:
+        return address
+    return f"user:{user_id}" if user_id else None
+
+
+def author_key(author: EntryAuthor) -> str | None:
+    user_email = author.user.email if author.user_id and author.user else ""
+    return person_key(author.email, author.user_id, user_email)
+
+
+def _user_keys(users: Iterable[User]) -> frozenset[str]:
+    keys = set()
+    for user in users:
+        keys.add(f"user:{user.pk}")
+        if user.email:
+            keys.add(user.email.strip().lower())
+    return frozenset(keys)
+
+
+def _authors(entry: Entry) -> list[EntryAuthor]:
+    return list(entry.authors.all().select_related("user")) if entry.pk else []
+
+
+# --- facts and context -----------------------------------------------------------------------
+
+def entry_facts(entry: Entry, *, at: dt.datetime) -> engine.EntryFacts:
+    """The engine's view of `entry`. A not yet submitted entry is judged as if sent `at`."""
+    authors = _authors(entry)
+    files = list(entry.files.all()) if entry.pk else []
+    main = tuple(engine.EntryFile(name=f.original_name, kind=file_kind(f.content_type) or "other",
+                                  size_bytes=f.size)
+                 for f in files if f.role == FileRole.MAIN)
+    translated = entry.translation_present or any(f.role == FileRole.TRANSLATION for f in files)
+    return engine.EntryFacts(
+        category_code=entry.category.code,
+        title=entry.title,
+        genre=entry.genre,
+        subtype=entry.subtype or None,
+        language=entry.language,
+        published_first=entry.published_first,
+        published_last=entry.published_last,
+        parts_in_window=entry.parts_in_window,
+        parts_outside_window=entry.parts_outside_window,
+        duration_seconds=entry.duration_seconds,
+        seconds_outside_window=entry.seconds_outside_window,
+        pages=entry.pages,
+        photo_count=entry.photo_count,
+        files=main,
+        link_count=len(entry.publication_urls or []),
+        summary_vi=entry.summary_vi,
+        translation_present=translated,
+        authors=tuple(engine.Author(person_id=author_key(a), name=a.full_name, role=a.role)
+                      for a in authors),
+        entrant_form=entry.entrant_kind,
+        channel=entry.channel,
+        submitted_at=entry.submitted_at or at,
+        postmark_date=entry.postmark_date,
+        copyright_attested=entry.copyright_accepted,
+        prior_awards_declared=bool(entry.prior_awards) or entry.prior_awards_none,
+    )
+
+
+def entry_form(entry: Entry) -> EntryForm:
+    return EntryForm(
+        entrant_kind=entry.entrant_kind,
+        organisation_name=entry.organisation_name,
+        authors=tuple(AuthorForm(a.full_name, a.share_percent, a.consent_given)
+                      for a in _authors(entry)),
+        parts_total=entry.parts_total,
+        parts_in_window=entry.parts_in_window,
+        category_open=entry.category.is_active,
+    )
+
+
+def _other_entries(entry: Entry, keys: set[str]) -> dict[int, frozenset[str]]:
+    """Other live entries of the edition sharing a person with `entry`: id -> their people."""
+    emails = {k for k in keys if not k.startswith("user:")}
+    user_ids = {int(k[5:]) for k in keys if k.startswith("user:")}
+    if emails:
+        user_ids |= set(User.objects.annotate(address=Lower("email"))
+                        .filter(address__in=emails).values_list("pk", flat=True))
+    match = Q(email__in=emails) | Q(user_id__in=user_ids)
+    others = (EntryAuthor.objects.filter(match, entry__edition_id=entry.edition_id,
+                                         entry__status__in=sorted(LIVE))
+              .exclude(entry_id=entry.pk).values_list("entry_id", flat=True).distinct())
+    people: dict[int, set[str]] = defaultdict(set)
+    for row in EntryAuthor.objects.filter(entry_id__in=list(others)).select_related("user"):
+        key = author_key(row)
+        if key:
+            people[row.entry_id].add(key)
+    return {entry_id: frozenset(found) for entry_id, found in people.items()}
+
+
+def eligibility_context(entry: Entry) -> engine.EligibilityContext:
+    keys = {key for key in map(author_key, _authors(entry)) if key}
+    by_author: dict[str, int] = defaultdict(int)
+    by_group: dict[frozenset, int] = defaultdict(int)
+    if keys:
+        for people in _other_entries(entry, keys).values():
+            for key in people & keys:
+                by_author[key] += 1
+            by_group[people] += 1
+    grants = (RoleGrant.objects.filter(
+        Q(role__in=[Role.JUROR, Role.COUNCIL_CHAIR], council__edition_id=entry.edition_id)
+        | Q(role=Role.ORGANISER, edition_id=entry.edition_id)
+        | Q(role=Role.ORGANISER, edition__isnull=True)).select_related("user"))
+    jurors, organisers = [], []
+    for grant in grants:
+        (organisers if grant.role == Role.ORGANISER else jurors).append(grant.user)
+    return engine.EligibilityContext(entries_by_author=dict(by_author),
+                                     entries_by_group=dict(by_group),
+                                     juror_ids=_user_keys(jurors),
+                                     organiser_ids=_user_keys(organisers))

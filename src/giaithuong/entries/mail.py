@@ -1,0 +1,90 @@
+"""Mail to participants about their entries: received, resubmitted, valid, returned for fixes,
+rejected, withdrawn. Sent after the change commits (services use `transaction.on_commit`), in
+the participant's language, with a link to the entry's page. A mail that cannot be sent is
+logged; it never undoes the change it reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from giaithuong.editions.models import localized
+from giaithuong.editions.rules import time_zone
+from giaithuong.entries.models import Entry, EntryStatus
+
+log = logging.getLogger(__name__)
+
+KINDS = frozenset({"submitted", "resubmitted", "marked_valid", "returned", "rejected",
+                   "withdrawn"})
+# The participant's page of an entry; the pages of the entries app name it so.
+STATUS_URL_NAME = "entries:detail"
+
+
+def status_path(entry: Entry) -> str:
+    """The path of the entry's status page in the active language (the account page until the
+    entry pages exist)."""
+    try:
+        return reverse(STATUS_URL_NAME, kwargs={"entry_id": entry.pk})
+    except NoReverseMatch:
+        return reverse("accounts:dashboard")
+
+
+def status_url(entry: Entry) -> str:
+    return settings.SITE_URL + status_path(entry)
+
+
+def _local(moment, entry: Entry) -> str:
+    if moment is None:
+        return ""
+    zone = time_zone(entry.edition.rules.timeline.timezone)
+    return moment.astimezone(zone).strftime("%H:%M:%S %d/%m/%Y")
+
+
+def compose(entry: Entry, kind: str) -> tuple[str, str]:
+    """Subject and body of the mail about `entry`, in the active language."""
+    context = {
+        "kind": kind,
+        "owner_name": entry.owner.full_name or entry.owner.get_username(),
+        "title": entry.title,
+        "category": localized(entry.category, "name"),
+        "award": localized(entry.edition, "title"),
+        "receipt_number": entry.receipt_number or "",
+        "status": EntryStatus(entry.status).label,
+        "submitted_at": _local(entry.submitted_at, entry),
+        "resubmitted_at": _local(entry.resubmitted_at, entry),
+        "return_deadline": _local(entry.return_deadline, entry),
+        "returned_reason": entry.returned_reason,
+        "rejected_reason": entry.rejected_reason,
+        "status_url": status_url(entry),
+    }
+    subject = render_to_string("entries/mail/subject.txt", context)
+    body = render_to_string(f"entries/mail/{kind}.txt", context)
+    return " ".join(subject.split()), body
+
+
+def send_status_mail(entry_id: int, kind: str) -> bool:
+    """Mail the entry's participant about `kind`; False when it was not sent."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown entry mail {kind!r}")
+    entry = (Entry.objects.select_related("owner", "edition", "category")
+             .filter(pk=entry_id).first())
+    if entry is None or not entry.owner.email:
+        return False
+    language = entry.owner.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject, body = compose(entry, kind)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.owner.email])
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError):
+        log.warning("entry %s: the %s mail to its participant failed", entry_id, kind,
+                    exc_info=True)
+        return False
+    return True

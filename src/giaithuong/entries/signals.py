@@ -1,0 +1,11 @@
+"""Signals of the entries app.
+
+`file_attached(sender=EntryFile, entry_file=...)` is sent after a file has been added to an
+entry and committed: the inspection step (running time, pages, blind copy) listens here and
+writes what it finds through `services.record_inspection`. Receivers run with `send_robust`,
+so a failing one never loses the file.
+"""
+
+from django.dispatch import Signal
+
+file_attached = Signal()
