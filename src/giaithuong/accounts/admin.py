@@ -3,9 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from giaithuong.accounts.models import ApiToken, RoleGrant, User
+from giaithuong.accounts.models import ApiToken, Consent, ParticipantProfile, RoleGrant, User
 from giaithuong.common import audit
-from giaithuong.common.admin_site import OrganiserAdmin, ReadOnlyAdmin
+from giaithuong.common.admin_site import OrganiserAdmin, ReadOnlyAdmin, is_organiser
 
 # Roles are RoleGrant rows, not Django groups.
 admin.site.unregister(Group)
@@ -17,9 +17,32 @@ class RoleGrantInline(admin.TabularInline):
     autocomplete_fields = ["unit"]
 
 
+class ParticipantProfileInline(admin.StackedInline):
+    """Shown, never edited here: participants change their own profile (audited), and erasure
+    must not be undone by hand."""
+
+    model = ParticipantProfile
+    can_delete = False
+    readonly_fields = ["pen_name", "position", "workplace", "postal_address", "nationality",
+                       "residence", "email_verified_at", "verification_sent_at", "created_at",
+                       "updated_at"]
+
+    def has_view_permission(self, request, obj=None):
+        return is_organiser(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(OrganiserAdmin, DjangoUserAdmin):
-    inlines = [RoleGrantInline]
+    inlines = [ParticipantProfileInline, RoleGrantInline]
     list_display = ["username", "full_name", "email", "is_active", "last_login"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = (
@@ -47,3 +70,10 @@ class UserAdmin(OrganiserAdmin, DjangoUserAdmin):
 class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     exclude = ["digest"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ["user", "purpose", "text_version", "language", "given_at", "withdrawn_at"]
+    list_filter = ["purpose", "text_version"]
+    exclude = ["ip_hash"]

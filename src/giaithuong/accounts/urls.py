@@ -1,6 +1,6 @@
 from django.urls import path
 
-from giaithuong.accounts import views
+from giaithuong.accounts import participant_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -15,4 +15,14 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("password/reset/complete/", views.password_reset_complete,
          name="password_reset_complete"),
+    # Participants: registration, verification, profile, their data, privacy notice.
+    path("register/", participant_views.register, name="register"),
+    path("register/sent/", participant_views.verification_sent, name="verification_sent"),
+    path("register/resend/", participant_views.resend_verification,
+         name="resend_verification"),
+    path("verify/<str:token>/", participant_views.verify_email, name="verify_email"),
+    path("profile/", participant_views.profile, name="profile"),
+    path("my-data/", participant_views.my_data, name="my_data"),
+    path("erasure/", participant_views.erasure, name="erasure"),
+    path("privacy/", participant_views.privacy, name="privacy"),
 ]

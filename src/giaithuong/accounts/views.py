@@ -7,11 +7,13 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from giaithuong.accounts.participant_forms import SignInForm
 from giaithuong.accounts.selectors import grants_for
 from giaithuong.common.access import PUBLIC, SIGNED_IN, access
 
 login = access(PUBLIC)(auth_views.LoginView.as_view(
-    template_name="accounts/login.html", redirect_authenticated_user=True))
+    template_name="accounts/login.html", redirect_authenticated_user=True,
+    authentication_form=SignInForm))
 logout = access(PUBLIC)(auth_views.LogoutView.as_view())
 password_change = access(SIGNED_IN)(auth_views.PasswordChangeView.as_view(
     template_name="accounts/password_change.html",
