@@ -112,6 +112,13 @@ def docx_bytes(*, author: str = AUTHOR) -> bytes:
             b"<Template>Normal.dotm</Template>",
             b"<Template>C:\\Users\\NguyenVanAn\\Templates\\Thu.dotm</Template>"
             + f"<Company>{COMPANY}</Company><Manager>{author}</Manager>".encode()),
+        "docProps/custom.xml": lambda _: (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" '
+            b'pid="2" name="Owner"><vt:lpwstr>' + author.encode() + b'</vt:lpwstr></property>'
+            b'</Properties>'),
         "word/_rels/settings.xml.rels": lambda _: (
             b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'

@@ -111,6 +111,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "blind_not_supported": (
         "Không tạo được bản ẩn danh cho {actual}.",
         "No anonymised copy can be made of {actual}."),
+    "blind_unavailable": (
+        "Chưa tạo được bản ẩn danh của tệp “{name}” lúc này; bộ phận tiếp nhận sẽ xử lý.",
+        "The anonymised copy of file “{name}” could not be made now; intake staff will handle "
+        "it."),
     "blind_failed": (
         "Không tạo được bản ẩn danh của tệp “{name}” vì tệp không đọc được; bộ phận tiếp nhận "
         "sẽ xử lý.",
