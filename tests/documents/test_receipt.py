@@ -23,6 +23,7 @@ from giaithuong.documents.receipt import (
     roman_to_int,
     size_text,
     submitted_line,
+    wrap,
 )
 
 MM = 72 / 25.4
@@ -268,6 +269,14 @@ def test_pieces_cut_where_a_line_may_break_and_lose_nothing():
     assert "".join(parts) == name
     assert parts[:4] == ["Phóng_", "sự-", "kỳ.", "1 "]
     assert max(len(p) for p in parts) <= 20
+
+
+def test_the_status_url_is_wrapped_in_short_lines_at_its_slashes():
+    lines = wrap(URL, 34)
+    assert "".join(lines) == URL
+    assert lines == ["https://giaithuong.ttdn.vn/vi/", "entries/6f1c2a9e-3b7d-4e21-9a55-",
+                     "0c8f7d3e2b14/status/"]
+    assert all(len(line) <= 34 for line in wrap("https://x.vn/" + "b" * 100, 34))
 
 
 def test_control_and_invisible_characters_are_dropped():

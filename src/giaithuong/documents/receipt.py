@@ -26,6 +26,7 @@ ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 _MONO = {"Liberation Serif": "Liberation Mono", "Tinos": "Cousine"}
 _MONO_FALLBACK = "DejaVu Sans Mono"
 SHORT_HASH = 16
+URL_LINE = 34  # characters of 6.5 pt monospace in the 50 mm column under the QR code
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
@@ -161,6 +162,18 @@ def pieces(text: str, longest: int = 20) -> list[str]:
     return out
 
 
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters, broken where `pieces` allows: for the
+    URL under the QR code, set in a fixed-width face, whose lines are centred."""
+    lines: list[str] = []
+    for piece in pieces(text, width):
+        if lines and len(lines[-1]) + len(piece) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return lines
+
+
 def _file(entry: ReceiptFile) -> dict:
     digest = entry.sha256.strip().lower()
     if not _SHA256.fullmatch(digest):
@@ -232,7 +245,7 @@ def receipt_fields(data: ReceiptData) -> dict:
         "fields": [{"label": LABELS[key], "value": value, "strong": strong}
                    for key, value, strong in fields],
         "qr_caption": QR_CAPTION,
-        "status_url": pieces(url),
+        "status_url": wrap(url, URL_LINE),
         "files_heading": FILES_HEADING,
         "columns": list(COLUMNS),
         "compact_columns": list(COMPACT_COLUMNS),
