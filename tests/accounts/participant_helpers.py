@@ -3,10 +3,6 @@
 import re
 from urllib.parse import urlsplit
 
-import pytest
-
-from giaithuong.accounts import participants
-
 PASSWORD = "Bài-dự-thi-2026!"
 LINK = re.compile(r"https?://\S+/account/verify/\S+/")
 
@@ -46,12 +42,3 @@ class FakeEntries:
         self.erased_for.append(user.pk)
         self.drafts.pop(user.pk, None)
         return [f"submitted entry {receipt} with its receipt" for receipt in self.submitted]
-
-
-@pytest.fixture
-def fake_entries():
-    source = FakeEntries()
-    participants.register_data_exporter(source.export, section="fake_entries",
-                                        erase=source.erase)
-    yield source
-    participants.unregister_data_exporter("fake_entries")

@@ -16,7 +16,6 @@ from giaithuong.accounts.services import create_user, revoke_role
 from giaithuong.common.models import AuditEvent
 from tests.accounts.participant_helpers import (
     PASSWORD,
-    fake_entries,  # noqa: F401  (fixture)
     register,
     sign_in,
     verification_path,

@@ -151,13 +151,19 @@ def hash_ip(ip_address: str | None) -> str:
     return salted_hmac(_IP_SALT, ip_address, algorithm="sha256").hexdigest()
 
 
-def _text(value: Any, *, limit: int, required: bool = False) -> tuple[str, list[str]]:
-    """A cleaned one-line text and what is wrong with it."""
+def _text(value: Any, *, limit: int, required: bool = False,
+          multiline: bool = False) -> tuple[str, list[str]]:
+    """A cleaned text (NFC, spaces collapsed; one line unless `multiline`) and what is wrong
+    with it."""
     if value is None:
         value = ""
     if not isinstance(value, str):
         return "", [_("Enter text.")]
-    value = nfc(" ".join(value.split()))
+    if multiline:
+        lines = (" ".join(line.split()) for line in value.splitlines())
+        value = nfc("\n".join(line for line in lines if line))
+    else:
+        value = nfc(" ".join(value.split()))
     if _CONTROL.search(value):
         return value, [_("Remove the control characters from this text.")]
     if required and not value:
@@ -468,7 +474,8 @@ def profile_errors(changes: dict[str, Any]) -> tuple[dict[str, str], dict[str, l
             errors[name] = [_("This is not a profile field.")]
             continue
         if name in _LIMITS:
-            value, problems = _text(value, limit=_LIMITS[name], required=name == "full_name")
+            value, problems = _text(value, limit=_LIMITS[name], required=name == "full_name",
+                                    multiline=name == "postal_address")
             if not problems and name == "phone" and value and (
                     not _PHONE.match(value) or sum(c.isdigit() for c in value) < 6):
                 problems = [_("Enter a phone number: digits, spaces and + ( ) - only, "
