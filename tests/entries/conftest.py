@@ -90,3 +90,17 @@ def complete_draft(owner, edition, code: str = "bao-tap-chi-tieng-viet", **field
 
     return services.create_draft(owner, category(edition, code), now=NOW,
                                  **{**COMPLETE, **fields})
+
+
+def reload_edition(edition, *replacements: tuple[str, str]):
+    """Load the edition file again with some lines changed, as an organiser would; the edition
+    as the next request reads it."""
+    from giaithuong.editions.services import load_edition_text
+    from tests.conftest import EDITION_FILE
+
+    text = EDITION_FILE.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    load_edition_text(text, source_name="changed.toml")
+    return type(edition).objects.get(pk=edition.pk)

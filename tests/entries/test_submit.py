@@ -28,6 +28,7 @@ from tests.entries.conftest import (
     category,
     complete_draft,
     new_participant,
+    reload_edition,
 )
 
 LATER = NOW + dt.timedelta(days=1)
@@ -151,12 +152,9 @@ def test_no_submit_after_the_deadline_in_vietnam_time(edition, owner):
 
 @pytest.mark.django_db
 def test_an_extended_deadline_is_honoured(edition, owner):
-    spec = edition.spec
-    spec["timeline"]["deadline_extended"] = "2026-09-15T23:59:59+07:00"
-    type(edition).objects.filter(pk=edition.pk).update(spec=spec, revision=edition.revision + 1)
-    edition.refresh_from_db()
+    edition = reload_edition(edition, ("# deadline_extended = 2026-09-15T23:59:59+07:00",
+                                       "deadline_extended = 2026-09-15T23:59:59+07:00"))
     entry = complete_draft(owner, edition)
-    entry.refresh_from_db()
     result = services.submit_entry(entry, owner, "k", now=dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
     assert result.entry.status == EntryStatus.SUBMITTED
 
@@ -205,12 +203,10 @@ def test_each_category_counts_its_own_receipts(edition, owner):
 
 @pytest.mark.django_db
 def test_the_edition_file_sets_the_receipt_format(edition, owner):
-    spec = edition.spec
-    spec["rules"]["receipt_number_format"] = "{year}/{edition}-{number:02d}-{sequence:05d}"
-    type(edition).objects.filter(pk=edition.pk).update(spec=spec, revision=edition.revision + 1)
-    edition.refresh_from_db()
+    edition = reload_edition(edition, (
+        'receipt_number_format = "{edition}-{category}-{sequence:04d}"',
+        'receipt_number_format = "{year}/{edition}-{number:02d}-{sequence:05d}"'))
     entry = complete_draft(owner, edition, "sach")
-    entry.refresh_from_db()
     assert services.submit_entry(entry, owner, "k", now=NOW).receipt_number == "2026/XII-05-00001"
 
 

@@ -9,7 +9,6 @@ an author with an account but no e-mail is `user:<id>`; an author with neither i
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -42,23 +41,14 @@ def file_kind(content_type: str) -> str | None:
     return major if major in {"audio", "video"} else None
 
 
-# --- category rules, per edition revision ---------------------------------------------------
-
-_rules_cache: dict[tuple[int, int], dict[str, engine.CategoryRules]] = {}
-_rules_lock = threading.Lock()
-
+# --- category rules ------------------------------------------------------------------------------
 
 def category_rules(edition, code: str) -> engine.CategoryRules | None:
-    """The rules of category `code` in the edition's file as loaded; None if it lists none."""
-    key = (edition.pk, edition.revision)
-    with _rules_lock:
-        rules = _rules_cache.get(key)
+    """The rules of category `code` in the edition's file as loaded; None if it lists none.
+    Built once per edition object (a request's, or the cached current edition's)."""
+    rules = getattr(edition, "_category_rules", None)
     if rules is None:
-        rules = rules_by_category(edition.rules)
-        with _rules_lock:
-            if len(_rules_cache) > 32:  # a handful of editions and revisions in practice
-                _rules_cache.clear()
-            _rules_cache[key] = rules
+        rules = edition._category_rules = rules_by_category(edition.rules)
     return rules.get(code)
 
 
