@@ -73,6 +73,7 @@ names = st.one_of(
 @given(names)
 @example("a" * 400 + ".pdf")
 @example("e\u0301" * 200)
+@example("0" * 192 + ".." + "0" * 11)
 def test_any_name_comes_out_safe(name):
     safe = safe_file_name(name)
     assert safe

@@ -58,8 +58,21 @@ def _cut(text: str, max_bytes: int) -> str:
 
 def safe_file_name(name: str, *, max_bytes: int = MAX_NAME_BYTES) -> str:
     """A name safe to store and to offer for download: no folders, no control or bidi characters,
-    no reserved device name, at most `max_bytes` of UTF-8 with the extension kept; never empty."""
-    text = unicodedata.normalize("NFC", str(name))
+    no reserved device name, at most `max_bytes` of UTF-8 with the extension kept; never empty.
+    A safe name comes back unchanged."""
+    safe = _once(str(name), max_bytes)
+    # Cutting a long name can leave a new ending ("…0..000" cut to "…0..00" now reads as an
+    # extension): go again until nothing changes, so a stored name is stable.
+    for _ in range(3):
+        again = _once(safe, max_bytes)
+        if again == safe:
+            break
+        safe = again
+    return safe
+
+
+def _once(name: str, max_bytes: int) -> str:
+    text = unicodedata.normalize("NFC", name)
     text = _clean_characters(text)
     # Folders, whichever way they are written; only the last part is the file's own name.
     text = text.replace("\\", "/").rsplit("/", 1)[-1]

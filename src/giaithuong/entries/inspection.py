@@ -36,6 +36,7 @@ MAX_IMAGE_PIXELS = 150_000_000  # above the largest camera sensors (~102 MP), be
 MAX_ARCHIVE_BYTES = 512 * m.MIB  # a DOCX unpacked, all members together
 MAX_ARCHIVE_PART = 64 * m.MIB  # one unpacked member (document.xml of a long book is ~30 MB)
 MAX_ARCHIVE_RATIO = 100  # unpacked / packed, over the whole archive
+PDF_TAIL = 64 * 1024  # bytes at the end searched for %%EOF (some writers append padding)
 FFPROBE = "ffprobe"
 PROBE_TIMEOUT = 120.0  # seconds; ffprobe reads headers, so even 4 GB takes a moment
 
@@ -269,7 +270,7 @@ def _pdf_pages(path: Path, name: str, problems: list[Problem]) -> int | None:
 
     try:
         with path.open("rb") as stream:
-            stream.seek(max(0, path.stat().st_size - 4096))
+            stream.seek(max(0, path.stat().st_size - PDF_TAIL))
             if b"%%EOF" not in stream.read():
                 # Readers expect the end marker near the end: without it the file was cut off.
                 problems.append(problem("pdf_malformed", name=name))
