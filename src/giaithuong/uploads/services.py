@@ -141,8 +141,13 @@ def current_state(user, key: uuid.UUID | str, *, now: datetime | None = None) ->
     upload = _owned(user, key, now)
     if upload.is_complete:
         return upload
+    store = file_store()
     try:
-        with file_store().locked(upload.storage_key) as file:
+        # File and row agree (the usual case): answer without the lock, so a HEAD never makes
+        # a PATCH arriving at the same moment wait or fail.
+        if store.size(upload.storage_key) == upload.offset < upload.length:
+            return upload
+        with store.locked(upload.storage_key) as file:
             return _reconcile(upload, file, now)
     except Locked:
         return upload

@@ -161,6 +161,13 @@ class FileStore:
         finally:
             os.close(fd)  # releases the lock
 
+    def size(self, key: str) -> int:
+        """The file's size, without opening or locking it (Missing when there is none)."""
+        try:
+            return self.path(key).stat().st_size
+        except FileNotFoundError:
+            raise Missing(key) from None
+
     def remove(self, key: str) -> None:
         """Delete the file (the caller holds its lock, or knows nobody uses it)."""
         path = self.path(key)
