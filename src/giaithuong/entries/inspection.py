@@ -153,7 +153,8 @@ def problem(code: str, variant: str = "", **params: object) -> Problem:
     return Problem(code, severity, text.vi, text.en)
 
 
-_WARNINGS = {"extension_mismatch", "media_duration_unknown", "media_not_checked"}
+_WARNINGS = {"extension_mismatch", "media_duration_unknown", "media_not_checked",
+             "blind_unavailable"}
 
 
 def inspect_file(path: str | Path, *, declared_name: str,
