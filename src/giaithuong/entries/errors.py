@@ -71,10 +71,15 @@ class EntryBlocked(EntryError):
 
     @property
     def errors(self) -> dict[str, list[str]]:
+        """The blocking violations by field, in the active language (Vietnamese or English)."""
+        from django.utils.translation import get_language
+
+        english = (get_language() or "vi").startswith("en")
         found: dict[str, list[str]] = {}
         for violation in self.violations:
             if violation.blocking:
-                found.setdefault(violation.field, []).append(violation.message_en)
+                message = violation.message_en if english else violation.message_vi
+                found.setdefault(violation.field, []).append(message)
         return found or super().errors
 
 

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from giaithuong.entries.cleaning import clean_text
 from giaithuong.entries.errors import EntryConflict, EntryError
 from giaithuong.entries.facts import category_rules, file_kind
+from giaithuong.entries.file_names import safe_file_name
 from giaithuong.entries.models import Entry, EntryFile, FileRole, entry_file_path
 from giaithuong.entries.services._base import (
     lock,
@@ -168,7 +168,7 @@ def attach_file(entry: Entry, actor, upload: Upload | uuid.UUID | str, role: str
             _check_count(row, role)
             item = EntryFile.objects.create(
                 entry=row, role=role, upload=found, upload_key=found.key, file=stored,
-                original_name=clean_text(found.filename)[:255] or f"file.{found.extension}",
+                original_name=safe_file_name(found.filename or f"file.{found.extension}"),
                 sha256=found.sha256, content_type=found.content_type, size=found.length)
             record_audit("entry.file_attached", actor=actor, entry=row,
                          after={"file": item.pk, "role": role, "name": item.original_name,
