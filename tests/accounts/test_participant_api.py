@@ -9,6 +9,7 @@ from giaithuong.accounts.models import ParticipantProfile, RoleGrant, User
 from giaithuong.accounts.roles import Role
 from giaithuong.accounts.services import create_api_token
 from tests.accounts.participant_helpers import PASSWORD
+from tests.roles import PASSWORD as PASSWORD_OF_PEOPLE
 from tests.roles import make_people
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,20 @@ def test_profile_is_for_participants_and_data_for_everyone_signed_in(client, edi
     assert response.status_code == 200
     assert response.json()["account"]["email"] == "juror@example.vn"
     assert client.get("/api/v1/accounts/me/data").status_code == 401
+
+
+def test_change_address(client, edition, mailbox):
+    person = make_people(edition)["participant"]
+    headers = bearer(person)
+    response = client.post("/api/v1/accounts/me/email", {"email": "moi@example.vn",
+                                                         "password": "wrong"},
+                           content_type="application/json", headers=headers)
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"password"}
+    response = client.post("/api/v1/accounts/me/email", {"email": "moi@example.vn",
+                                                         "password": PASSWORD_OF_PEOPLE},
+                           content_type="application/json", headers=headers)
+    assert response.status_code == 202
+    token = token_in(mailbox.messages[0])
+    assert post(client, "/verify", {"token": token}).status_code == 200
+    person.refresh_from_db()
+    assert person.email == "moi@example.vn"

@@ -143,3 +143,53 @@ def test_erasure_page_with_submitted_entries_says_what_is_kept(client, hoa, mail
     assert "except the award's record" in page and "XII-05-0007" in page
     hoa.refresh_from_db()
     assert hoa.full_name == "Nguyễn Thị Hoa" and not hoa.is_active
+
+
+def test_changing_the_address_takes_effect_when_the_new_link_is_opened(client, hoa, mailbox,
+                                                                       settings):
+    settings.GIAITHUONG_VERIFICATION_RESEND_SECONDS = 0
+    response = client.post("/en/account/profile/email/",
+                           {"email": "hoa.moi@example.vn", "password": "sai"})
+    assert "This is not your password." in response.context["form"].errors["password"]
+    before = len(mailbox.messages)
+    response = client.post("/en/account/profile/email/",
+                           {"email": "Hoa.Moi@example.vn", "password": PASSWORD}, follow=True)
+    assert "Your account moves to it once you open the link" in response.content.decode()
+    link, notice = mailbox.messages[before:]
+    assert link["To"] == "Hoa.Moi@example.vn" and "mới" in link["Subject"]
+    assert notice["To"] == "hoa@example.vn" and "If this was not you" in notice.get_content()
+    hoa.refresh_from_db()
+    assert hoa.email == "hoa@example.vn", "nothing changes before the link is opened"
+    assert "Waiting for you to open the link" in client.get("/en/account/profile/").content.decode()
+
+    path = verification_path(link)
+    assert client.get(path).status_code == 302
+    hoa.refresh_from_db()
+    assert hoa.email == "Hoa.Moi@example.vn"
+    assert ParticipantProfile.objects.get(user=hoa).pending_email == ""
+    assert client.get(path).status_code == 200  # used
+    client.logout()
+    assert sign_in(client, "hoa.moi@example.vn").status_code == 302
+    assert AuditEvent.objects.filter(action="participant.email_changed").count() == 1
+
+
+def test_moving_to_an_address_another_account_has_tells_only_that_address(client, hoa, mailbox,
+                                                                          settings):
+    settings.GIAITHUONG_VERIFICATION_RESEND_SECONDS = 0
+    other = make_people(hoa.role_grants.first().edition)["juror"]
+    before = len(mailbox.messages)
+    response = client.post("/en/account/profile/email/",
+                           {"email": other.email.upper(), "password": PASSWORD}, follow=True)
+    assert "Your account moves to it once you open the link" in response.content.decode()
+    (mail,) = mailbox.messages[before:]
+    assert mail["To"] == other.email and "đã có tài khoản" in mail["Subject"]
+    assert ParticipantProfile.objects.get(user=hoa).pending_email == ""
+
+
+def test_asking_again_at_once_is_refused_politely(client, hoa, mailbox):
+    ParticipantProfile.objects.filter(user=hoa).update(verification_sent_at=None)
+    client.post("/en/account/profile/email/", {"email": "a@example.vn", "password": PASSWORD})
+    response = client.post("/en/account/profile/email/",
+                           {"email": "b@example.vn", "password": PASSWORD})
+    assert "wait a few minutes" in response.context["form"].errors["email"][0]
+    assert ParticipantProfile.objects.get(user=hoa).pending_email == "a@example.vn"

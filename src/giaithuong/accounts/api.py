@@ -193,6 +193,25 @@ def patch_profile(request, payload: ProfilePatch):
     return Status(200, _profile_out(request.user))
 
 
+class EmailChangeIn(Schema):
+    email: str = ""
+    password: str = ""
+
+
+@router.post("/me/email", response={202: Detail, 400: FieldErrors},
+             summary="Move the account to a new address (a link goes to it)")
+@api_access(PARTICIPANTS)
+def change_email(request, payload: EmailChangeIn):
+    if not request.user.check_password(payload.password):
+        return Status(400, _errors({"password": [gettext("This is not your password.")]}))
+    try:
+        participants.request_email_change(request.user, payload.email, request=request)
+    except ParticipantError as error:
+        return Status(400, _errors(error.errors))
+    return Status(202, {"detail": gettext("We have sent a link to the new address. Your "
+                                          "account moves to it once you open the link.")})
+
+
 @router.get("/me/data", summary="Everything held about the signed-in person (JSON)")
 @api_access(SIGNED_IN)
 def my_data(request):

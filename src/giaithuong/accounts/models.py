@@ -135,6 +135,8 @@ class ParticipantProfile(models.Model):
     residence = models.CharField(_("residence"), max_length=10, blank=True,
                                  choices=Residence.choices)
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    # A new address asked for, in use once its link is opened.
+    pending_email = models.EmailField(_("new e-mail address, not yet verified"), blank=True)
     verification_sent_at = models.DateTimeField(_("verification last sent at"), null=True,
                                                 blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

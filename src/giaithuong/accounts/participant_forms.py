@@ -103,6 +103,25 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in participants.PROFILE_FIELDS}
 
 
+class EmailChangeForm(ServiceErrorsMixin, forms.Form):
+    email = forms.CharField(label=_("New e-mail address"), max_length=254,
+                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        label=_("Your password"), strip=False,
+        help_text=_("So that nobody else who finds your session open can take your account."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("This is not your password."), code="password_incorrect")
+        return password
+
+
 class ErasureForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"), strip=False,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from giaithuong.accounts import participants
 from giaithuong.accounts.participant_forms import (
+    EmailChangeForm,
     EmailForm,
     ErasureForm,
     ProfileForm,
@@ -108,6 +109,23 @@ def profile(request):
     return render(request, TEMPLATES + "profile.html", {
         "form": form, "profile": participants.profile_of(request.user),
         "consents": request.user.consents.all()})
+
+
+@access(PARTICIPANTS)
+@require_http_methods(["GET", "POST"])
+def change_email(request):
+    form = EmailChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participants.request_email_change(request.user, form.cleaned_data["email"],
+                                              request=request)
+        except ParticipantError as error:
+            form.add_service_errors(error.errors)
+        else:
+            messages.info(request, _("We have sent a link to the new address. Your account "
+                                     "moves to it once you open the link."))
+            return redirect("accounts:profile")
+    return render(request, TEMPLATES + "change_email.html", {"form": form})
 
 
 @access(SIGNED_IN)

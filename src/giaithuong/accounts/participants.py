@@ -313,28 +313,33 @@ def _answer_known_address(user: User, request) -> None:
           {"user": user, "sign_in_url": sign_in, "reset_url": reset}, user.email)
 
 
-def _verification_state(user: User) -> str:
-    """Binds a link to the account's address: a link sent before the address changed (or was
-    erased) no longer works. Single use comes from the profile's verified flag."""
-    value = f"{user.pk}|{user.email.casefold()}"
+def _verification_state(user_id: int, email: str) -> str:
+    """Binds a link to one account and one address: a link sent before the address changed
+    (or was erased) no longer works. Single use comes from the profile's state."""
+    value = f"{user_id}|{email.casefold()}"
     return salted_hmac(_VERIFY_SALT, value, algorithm="sha256").hexdigest()[:24]
 
 
-def make_verification_token(user: User) -> str:
-    return signing.dumps({"u": user.pk, "s": _verification_state(user)}, salt=_VERIFY_SALT)
+def make_verification_token(user: User, *, new_email: str = "") -> str:
+    """A link for the account's address, or (`new_email`) for the address it is moving to."""
+    data = {"u": user.pk, "s": _verification_state(user.pk, new_email or user.email)}
+    if new_email:
+        data["n"] = 1
+    return signing.dumps(data, salt=_VERIFY_SALT)
 
 
-def verification_url(user: User, request=None) -> str:
+def verification_url(user: User, request=None, *, new_email: str = "") -> str:
+    token = make_verification_token(user, new_email=new_email)
     with translation.override(user.preferred_language):
-        path = reverse("accounts:verify_email",
-                       kwargs={"token": make_verification_token(user)})
+        path = reverse("accounts:verify_email", kwargs={"token": token})
     return _absolute(path, request)
 
 
-def _send_verification(user: User, request) -> bool:
+def _send_verification(user: User, request, *, new_email: str = "") -> bool:
     return _send("accounts/participants/mail/verify",
-                 {"user": user, "link": verification_url(user, request),
-                  "hours": verification_max_age() // 3600}, user.email)
+                 {"user": user, "link": verification_url(user, request, new_email=new_email),
+                  "hours": verification_max_age() // 3600, "change": bool(new_email)},
+                 new_email or user.email)
 
 
 def resend_verification(email: str, *, request=None) -> bool:
@@ -395,7 +400,9 @@ def verify_email(token: str) -> Verification:
         if profile is None:
             return Verification(Verified.INVALID)
         user = profile.user
-        if not constant_time_compare(data["s"], _verification_state(user)):
+        if data.get("n"):
+            return _verify_new_address(profile, data["s"])
+        if not constant_time_compare(data["s"], _verification_state(user.pk, user.email)):
             return Verification(Verified.INVALID)
         if profile.is_verified:
             return Verification(Verified.USED, user)
@@ -406,6 +413,59 @@ def verify_email(token: str) -> Verification:
         audit.record("participant.email_verified", target=profile, after={"user": user.pk})
         enrol_in_current_edition(user)
     return Verification(Verified.VERIFIED, user)
+
+
+def _verify_new_address(profile: ParticipantProfile, state: str) -> Verification:
+    """The link sent to a new address: the account moves to it (inside verify's transaction)."""
+    user = profile.user
+    if not profile.pending_email or not constant_time_compare(
+            state, _verification_state(user.pk, profile.pending_email)):
+        used = constant_time_compare(state, _verification_state(user.pk, user.email))
+        return Verification(Verified.USED if used else Verified.INVALID, user)
+    try:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(email=profile.pending_email)
+    except IntegrityError:  # another account took the address meanwhile
+        return Verification(Verified.INVALID)
+    user.email, profile.pending_email = profile.pending_email, ""
+    profile.email_verified_at = timezone.now()
+    profile.save(update_fields=["pending_email", "email_verified_at", "updated_at"])
+    audit.record("participant.email_changed", actor=user, target=profile,
+                 after={"user": user.pk})
+    return Verification(Verified.VERIFIED, user)
+
+
+def request_email_change(user: User, new_email: str, *, request=None) -> None:
+    """Send a link to a new address; the account moves there once it is opened. The old
+    address is told. An address another account has gets an "already registered" mail and
+    the person asking gets the same answer, so no address is revealed."""
+    address = normalise_email(new_email)
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ParticipantError({"email": [_("Enter a valid e-mail address.")]}) from None
+    if address.casefold() == user.email.casefold():
+        raise ParticipantError({"email": [_("This is already your address.")]})
+    other = User.objects.filter(email__iexact=address).exclude(pk=user.pk).first()
+    if other is not None:
+        _answer_known_address(other, request)
+        return
+    cutoff = timezone.now() - dt.timedelta(seconds=resend_cooldown())
+    with transaction.atomic():
+        profile, _created = ParticipantProfile.objects.get_or_create(user=user)
+        # One link per cooldown, claimed by one UPDATE: nobody can flood an address from here.
+        claimed = (ParticipantProfile.objects.filter(pk=profile.pk)
+                   .filter(Q(verification_sent_at__isnull=True)
+                           | Q(verification_sent_at__lte=cutoff))
+                   .update(pending_email=address, verification_sent_at=timezone.now()))
+        if not claimed:
+            raise ParticipantError({"email": [_(
+                "We have just sent a link; wait a few minutes before asking again.")]})
+        audit.record("participant.email_change_requested", actor=user, target=profile,
+                     after={"user": user.pk})
+    _send_verification(user, request, new_email=address)
+    if user.email:
+        _send("accounts/participants/mail/email_change", {"user": user}, user.email)
 
 
 def enrol_in_current_edition(user: User, *, actor=None) -> RoleGrant | None:
@@ -539,6 +599,7 @@ def export_personal_data(user: User, *, actor=None) -> dict[str, Any]:
             "workplace": profile.workplace, "postal_address": profile.postal_address,
             "nationality": profile.nationality, "residence": profile.residence,
             "email_verified_at": profile.email_verified_at,
+            "pending_email": profile.pending_email,
             "created_at": profile.created_at, "updated_at": profile.updated_at,
         },
         "consents": [{"purpose": c.purpose, "text_version": c.text_version,

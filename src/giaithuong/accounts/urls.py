@@ -22,6 +22,7 @@ urlpatterns = [
          name="resend_verification"),
     path("verify/<str:token>/", participant_views.verify_email, name="verify_email"),
     path("profile/", participant_views.profile, name="profile"),
+    path("profile/email/", participant_views.change_email, name="change_email"),
     path("my-data/", participant_views.my_data, name="my_data"),
     path("erasure/", participant_views.erasure, name="erasure"),
     path("privacy/", participant_views.privacy, name="privacy"),
