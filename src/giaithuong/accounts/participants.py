@@ -30,6 +30,7 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -145,6 +146,12 @@ def normalise_email(value: str) -> str:
     return BaseUserManager.normalize_email(nfc((value or "").strip()))
 
 
+def with_email(address: str):
+    """Accounts with this address in any case; the comparison is the one the unique index is
+    built on (LOWER(email)), so the database can use it."""
+    return User.objects.alias(email_lower=Lower("email")).filter(email_lower=address.lower())
+
+
 def hash_ip(ip_address: str | None) -> str:
     if not ip_address:
         return ""
@@ -257,7 +264,7 @@ def register_participant(*, full_name: str, email: str, password: str, consent: 
     language = language if language in LANGUAGES else "vi"
     user = None
     for _attempt in range(3):
-        if User.objects.filter(email__iexact=address).exists():
+        if with_email(address).exists():
             break
         try:
             user = _create_pending(full_name=_text(full_name, limit=200)[0], email=address,
@@ -267,7 +274,7 @@ def register_participant(*, full_name: str, email: str, password: str, consent: 
         except IntegrityError:
             continue  # a concurrent registration took the address (or a rare username clash)
     if user is None:
-        known = User.objects.filter(email__iexact=address).first()
+        known = with_email(address).first()
         if known is not None:
             _answer_known_address(known, request)
         return Registered.KNOWN
@@ -348,8 +355,8 @@ def resend_verification(email: str, *, request=None) -> bool:
     address = normalise_email(email)
     if not address:
         return False
-    user = (User.objects.filter(email__iexact=address, is_active=False,
-                                participant_profile__email_verified_at__isnull=True)
+    user = (with_email(address)
+            .filter(is_active=False, participant_profile__email_verified_at__isnull=True)
             .select_related("participant_profile").first())
     if user is None:
         return False
@@ -446,7 +453,7 @@ def request_email_change(user: User, new_email: str, *, request=None) -> None:
         raise ParticipantError({"email": [_("Enter a valid e-mail address.")]}) from None
     if address.casefold() == user.email.casefold():
         raise ParticipantError({"email": [_("This is already your address.")]})
-    other = User.objects.filter(email__iexact=address).exclude(pk=user.pk).first()
+    other = with_email(address).exclude(pk=user.pk).first()
     if other is not None:
         _answer_known_address(other, request)
         return
@@ -505,7 +512,7 @@ def account_for_sign_in(identifier: str) -> str:
     identifier = (identifier or "").strip()
     if "@" not in identifier:
         return identifier
-    username = (User.objects.filter(email__iexact=normalise_email(identifier))
+    username = (with_email(normalise_email(identifier))
                 .values_list("username", flat=True).first())
     return username or identifier
 
