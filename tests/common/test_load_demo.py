@@ -72,3 +72,20 @@ def test_demo_loads_again_without_changes(edition):
             Delivery.objects.count()) == counts
     assert "Demo cascade" in first and "Demo cascade" not in second
     assert "password unchanged" in second
+
+
+@pytest.mark.django_db
+def test_demo_entries_fill_the_participant_page_and_the_intake_queue(edition):
+    from giaithuong.accounts.models import User
+    from giaithuong.entries import selectors
+    from giaithuong.entries.models import Entry
+
+    _load()
+    participant = User.objects.get(username="participant")
+    mine = {entry.title: entry.status for entry in selectors.entries_of(participant)}
+    assert sorted(mine.values()) == ["draft", "draft", "returned", "submitted", "valid"]
+    queue = selectors.intake_queue(User.objects.get(username="intake"))
+    assert queue.filter(status="submitted").count() == 3
+    receipts = sorted(Entry.objects.exclude(receipt_number="").values_list("receipt_number",
+                                                                          flat=True))
+    assert receipts == [f"XII-bao-tap-chi-tieng-viet-{n:04d}" for n in range(1, 7)]

@@ -31,12 +31,21 @@ class Command(BaseCommand):
             council = self._council(edition)
             accounts = self._accounts(edition, units, council)
             city_letter = self._cascade(edition, units)
+            entries = self._entries(edition)
         self.stdout.write(self.style.SUCCESS("Demo accounts (sign in at /account/login/):"))
         for username, role, password in accounts:
             shown = password or "(already existed; password unchanged)"
             self.stdout.write(f"  {username:<14} {role:<16} {shown}")
+        if entries:
+            self.stdout.write(f"Demo entries: {entries} (drafts, submitted, valid, returned).")
         if city_letter is not None:
             self.stdout.write(f"Demo cascade: letter {city_letter} issued to the Hải Phòng wards.")
+
+    def _entries(self, edition):
+        from giaithuong.entries.demo import build_demo_entries
+
+        return build_demo_entries(edition=edition,
+                                  intake=User.objects.get(username="intake"))
 
     def _cascade(self, edition, units):
         from giaithuong.directives.demo import build_demo_cascade
