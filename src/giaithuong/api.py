@@ -11,6 +11,8 @@ from giaithuong.directives.api.imports import router as imports_router
 from giaithuong.directives.api.letters import router as letters_router
 from giaithuong.directives.api.units import router as units_router
 from giaithuong.editions.api import router as editions_router
+from giaithuong.entries.api import intake_router
+from giaithuong.entries.api import router as entries_router
 
 api = NinjaAPI(
     title="giaithuong API",
@@ -27,6 +29,8 @@ api.add_router("/letters", letters_router)
 api.add_router("/deliveries", deliveries_router)
 api.add_router("/imports", imports_router)
 api.add_router("/exchange", exchange_router)
+api.add_router("/entries", entries_router)
+api.add_router("/intake", intake_router)
 
 # Routes ninja adds by itself, with who may open them (read by the permission-matrix test).
 BUILTIN_ROUTE_ACCESS = {"openapi-json": PUBLIC, "openapi-view": PUBLIC, "api-root": PUBLIC}

@@ -20,7 +20,8 @@ ROLES = [None, *(str(role) for role in Role)]
 # Sample values for URL parameters; a new parameter name must be added here.
 SAMPLE_KWARGS = {"code": "anh", "uidb64": "MQ", "token": "set-password", "letter_id": 1,
                  "delivery_id": 1, "unit_id": 1, "root_id": 1, "report_id": 1,
-                 "upload_id": "00000000-0000-4000-8000-000000000000"}
+                 "upload_id": "00000000-0000-4000-8000-000000000000", "entry_id": 1,
+                 "file_id": 1, "flag_id": 1}
 
 
 def walk(resolver, prefix="", namespace=None):

@@ -12,3 +12,9 @@ class EntriesConfig(AppConfig):
 
         # A person's download and erasure include their entries.
         register_data_exporter(export_entries, section="entries", erase=erase_entries)
+
+        from giaithuong.entries import duplicates, pipeline, signals
+
+        signals.file_attached.connect(pipeline.on_file_attached, dispatch_uid="entries.pipeline")
+        signals.entry_submitted.connect(duplicates.on_entry_submitted,
+                                        dispatch_uid="entries.duplicates")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -126,6 +126,10 @@ class Entry(models.Model):
     return_deadline = models.DateTimeField(_("fixes due by"), null=True, blank=True)
     rejected_reason = models.TextField(_("reason for rejection"), blank=True)
     decided_at = models.DateTimeField(_("intake decision at"), null=True, blank=True)
+    # What duplicate detection keeps of the submitted entry (`similarity.Signature.to_json`),
+    # written by `duplicates.flag_duplicates` after each submit; {} until then.
+    similarity_signature = models.JSONField(_("similarity signature"), default=dict,
+                                            blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -255,6 +259,9 @@ class EntryFile(models.Model):
                                   max_length=300, null=True, blank=True)
     inspection = models.JSONField(_("inspection findings"), default=dict, blank=True)
     inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
+    # Taken by the one process inspecting the file now (`pipeline`), so two never do it twice.
+    inspection_claimed_at = models.DateTimeField(_("inspection started at"), null=True,
+                                                 blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -335,6 +342,81 @@ class SubmitKey(models.Model):
         verbose_name_plural = _("submit keys")
         constraints = [
             models.UniqueConstraint(fields=["owner", "key"], name="submitkey_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DuplicateReason(models.TextChoices):
+    """Why two entries were put side by side (see `similarity`)."""
+
+    SAME_FILE = "same_file", _("The same file")
+    SAME_TEXT = "same_text", _("The same title and summary")
+    SIMILAR_TEXT = "similar_text", _("A similar title and summary")
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("To be checked")
+    DISMISSED = "dismissed", _("Not a duplicate")
+    CONFIRMED = "confirmed", _("Duplicate confirmed")
+
+
+class DuplicateFlag(models.Model):
+    """Two submitted entries that may be the same work (tác phẩm có dấu hiệu trùng lặp), put
+    before intake side by side. `entry_a` is the one with the lower id (usually the earlier);
+    one flag per pair, whoever's submit found it. Intake dismisses or confirms it."""
+
+    edition = models.ForeignKey("editions.Edition", on_delete=models.CASCADE,
+                                related_name="+", verbose_name=_("edition"))
+    entry_a = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("first entry"))
+    entry_b = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("second entry"))
+    score = models.FloatField(_("resemblance"), help_text=_("1.0 for the same file or text."))
+    reason = models.CharField(_("reason"), max_length=20, choices=DuplicateReason.choices)
+    files = models.JSONField(_("shared files (SHA-256)"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=DuplicateStatus.choices,
+                              default=DuplicateStatus.OPEN)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("found at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["edition", "status"], name="duplicateflag_queue")]
+        constraints = [
+            models.UniqueConstraint(fields=["entry_a", "entry_b"], name="duplicateflag_pair"),
+            models.CheckConstraint(name="duplicateflag_ordered",
+                                   condition=Q(entry_a__lt=F("entry_b"))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_a_id} ~ {self.entry_b_id} ({self.reason})"
+
+
+class SimilarityKey(models.Model):
+    """One lookup key of a submitted entry's signature: an LSH band, a file's SHA-256 or the
+    digest of its text. Entries sharing a key are the only ones compared, so a submit looks at
+    a handful of candidates, not the whole edition."""
+
+    edition = models.ForeignKey("editions.Edition", on_delete=models.CASCADE,
+                                related_name="+", verbose_name=_("edition"))
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="similarity_keys",
+                              verbose_name=_("entry"))
+    key = models.CharField(_("key"), max_length=80)
+
+    class Meta:
+        verbose_name = _("similarity key")
+        verbose_name_plural = _("similarity keys")
+        indexes = [models.Index(fields=["edition", "key"], name="similaritykey_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "key"], name="similaritykey_unique"),
         ]
 
     def __str__(self) -> str:

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 
 from giaithuong.entries.models import (
+    DuplicateFlag,
+    DuplicateStatus,
     Entry,
     EntryAuthor,
     EntryEvent,
@@ -126,3 +128,45 @@ def submitted_count(edition, category=None) -> int:
     if category is not None:
         entries = entries.filter(category=category)
     return entries.count()
+
+
+def status_counts(entries: QuerySet[Entry]) -> dict[str, int]:
+    """How many of `entries` are in each status (every status listed, zeros too)."""
+    found = dict(entries.order_by().values_list("status").annotate(n=Count("pk")))
+    return {str(status): found.get(str(status), 0) for status in EntryStatus}
+
+
+# --- possible duplicates (intake only) -----------------------------------------------------------
+
+def duplicate_flags(user, *, status: str | None = None,
+                    entry: Entry | None = None) -> QuerySet[DuplicateFlag]:
+    """Possible duplicates in the editions `user` reviews, open ones first, newest first;
+    those of one `entry` when given; of one `status` when given."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return DuplicateFlag.objects.none()
+    flags = DuplicateFlag.objects.filter(reviewed_editions(user))
+    if status:
+        flags = flags.filter(status=status)
+    if entry is not None:
+        flags = flags.filter(Q(entry_a=entry) | Q(entry_b=entry))
+    return (flags.select_related("entry_a__category", "entry_b__category", "decided_by")
+            .order_by(Case(When(status=DuplicateStatus.OPEN, then=0), default=1),
+                      "-created_at", "-pk"))
+
+
+def duplicate_flag_for(user, flag_id) -> DuplicateFlag | None:
+    try:
+        pk = int(flag_id)
+    except (TypeError, ValueError):
+        return None
+    return duplicate_flags(user).filter(pk=pk).first()
+
+
+def open_duplicate_counts(user) -> dict[int, int]:
+    """Entry id -> its open possible duplicates, in the editions `user` reviews."""
+    counts: dict[int, int] = {}
+    for a, b in duplicate_flags(user, status=DuplicateStatus.OPEN).values_list("entry_a_id",
+                                                                               "entry_b_id"):
+        counts[a] = counts.get(a, 0) + 1
+        counts[b] = counts.get(b, 0) + 1
+    return counts

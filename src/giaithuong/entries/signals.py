@@ -4,8 +4,13 @@
 entry and committed: the inspection step (running time, pages, blind copy) listens here and
 writes what it finds through `services.record_inspection`. Receivers run with `send_robust`,
 so a failing one never loses the file.
+
+`entry_submitted(sender=Entry, entry_id=...)` is sent after a submit or a resubmit has
+committed: duplicate detection listens here (`duplicates`). Also `send_robust`: the entry is
+submitted whatever a receiver does.
 """
 
 from django.dispatch import Signal
 
 file_attached = Signal()
+entry_submitted = Signal()

@@ -11,6 +11,7 @@ tests need no clock.
     files       attach_file, remove_file, record_inspection
     submission  violations, submit_entry, resubmit_entry, withdraw_entry
     intake      mark_valid, return_for_fixes, reject
+    duplicates  decide_duplicate (intake's word on a possible duplicate)
 """
 
 from giaithuong.entries.services.drafts import (
@@ -19,6 +20,7 @@ from giaithuong.entries.services.drafts import (
     set_authors,
     update_draft,
 )
+from giaithuong.entries.services.duplicates import decide_duplicate
 from giaithuong.entries.services.files import attach_file, record_inspection, remove_file
 from giaithuong.entries.services.intake import mark_valid, reject, return_for_fixes
 from giaithuong.entries.services.submission import (
@@ -34,6 +36,7 @@ __all__ = [
     "SubmitResult",
     "attach_file",
     "create_draft",
+    "decide_duplicate",
     "find_category",
     "mark_valid",
     "receipt_number",

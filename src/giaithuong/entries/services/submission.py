@@ -38,6 +38,7 @@ from giaithuong.entries.services._base import (
     require_editable,
     require_owner,
 )
+from giaithuong.entries.signals import entry_submitted
 
 MAX_KEY_LENGTH = 200
 
@@ -178,6 +179,7 @@ def submit_entry(entry: Entry, actor, idempotency_key: str, *,
         record_audit("entry.submitted", actor=actor, entry=row,
                      before={"status": EntryStatus.DRAFT}, after=response)
         transaction.on_commit(lambda: mail.send_status_mail(row.pk, "submitted"))
+        transaction.on_commit(lambda: _submitted(row))
     return SubmitResult(entry=row, receipt_number=row.receipt_number, replayed=False,
                         response=response)
 
@@ -213,8 +215,13 @@ def _resubmit(row: Entry, actor, key: str, now: dt.datetime) -> SubmitResult:
     record_audit("entry.resubmitted", actor=actor, entry=row,
                  before={"status": EntryStatus.RETURNED}, after=response)
     transaction.on_commit(lambda: mail.send_status_mail(row.pk, "resubmitted"))
+    transaction.on_commit(lambda: _submitted(row))
     return SubmitResult(entry=row, receipt_number=row.receipt_number, replayed=False,
                         response=response)
+
+
+def _submitted(row: Entry) -> None:
+    entry_submitted.send_robust(sender=Entry, entry_id=row.pk)
 
 
 def _already(row: Entry):
