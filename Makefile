@@ -24,13 +24,19 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-setup: $(VENV)/.installed
+# Browser libraries (htmx) from npm, exactly as package-lock.json pins them; served as static
+# files from node_modules (STATICFILES_DIRS in settings.py), never copied into the repository.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
 	$(GT) compile_translations
 	$(GT) migrate --noinput
 	$(GT) load_edition $(EDITION)
 	$(GT) load_demo
 
-dev-setup: $(VENV)/.installed-dev
+dev-setup: $(VENV)/.installed-dev node_modules/.installed
 	$(GT) compile_translations
 
 run: setup
@@ -60,4 +66,4 @@ messages: dev-setup
 	$(GT) compile_translations
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("giaithuong.portal.urls")),
     path("account/", include("giaithuong.accounts.urls")),
     path("", include("giaithuong.directives.urls")),
+    path("entries/", include("giaithuong.entries.urls")),
     path("intake/", include("giaithuong.entries.intake_urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,1 @@
+"""Forms of the participant's entry pages: the steps of an entry, files, withdrawal."""

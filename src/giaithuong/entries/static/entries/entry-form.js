@@ -1,0 +1,261 @@
+// The participant's entry pages. Everything works without this file (plain form posts); with
+// it: a form is sent only once, the last keystrokes are saved when the page is left, and files
+// go up through the resumable uploader (tus) with a progress bar, resuming after a dropped
+// connection or a reload, then are added to the entry. Autosave itself is htmx (hx-post).
+(function () {
+  "use strict";
+
+  // --- a form sent once (a double click must not send twice; the server refuses anyway) ---
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-once") || event.defaultPrevented) {
+      return;
+    }
+    if (form.getAttribute("data-sent") === "yes") {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-sent", "yes");
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = true;
+      });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      form.removeAttribute("data-sent");
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = false;
+      });
+    });
+  });
+
+  // --- the last keystrokes: typed within the autosave's delay, then the page was left ---
+  var entryForm = document.getElementById("entry-form");
+  if (entryForm && navigator.sendBeacon) {
+    var dirty = false;
+    var leaving = false;
+    entryForm.addEventListener("input", function () { dirty = true; });
+    entryForm.addEventListener("submit", function () { leaving = true; });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.elt === entryForm && event.detail.successful) {
+        dirty = false;
+      }
+    });
+    window.addEventListener("pagehide", function () {
+      if (dirty && !leaving) {
+        navigator.sendBeacon(entryForm.getAttribute("hx-post"), new FormData(entryForm));
+        dirty = false;
+      }
+    });
+  }
+
+  // --- files ---
+  var form = document.getElementById("upload-form");
+  if (!form || !window.fetch || !window.FormData) {
+    return;
+  }
+  var input = form.querySelector("input[type=file]");
+  var roleSelect = form.querySelector("select[name=role]");
+  var progress = document.getElementById("upload-progress");
+  var bar = document.getElementById("upload-bar");
+  var status = document.getElementById("upload-status");
+  var stop = document.getElementById("upload-stop");
+  var sendButton = document.getElementById("upload-send");
+  var errors = document.getElementById("err-upload");
+  var resume = document.getElementById("upload-resume");
+  var endpoint = new URL(form.dataset.endpoint, window.location.href).href;
+  var pendingKey = "entry-attach::" + form.dataset.entry;
+  var running = null;
+
+  function say(name, values) {
+    var text = form.getAttribute("data-text-" + name) || "";
+    Object.keys(values || {}).forEach(function (key) {
+      text = text.split("{" + key + "}").join(String(values[key]));
+    });
+    return text;
+  }
+
+  function megabytes(bytes) {
+    var value = bytes / (1024 * 1024);
+    var language = document.documentElement.lang || "vi";
+    return value.toLocaleString(language, { maximumFractionDigits: 1 }) + " MB";
+  }
+
+  function showError(text) {
+    errors.textContent = "";
+    if (text) {
+      var line = document.createElement("p");
+      line.textContent = text;
+      errors.appendChild(line);
+    }
+  }
+
+  function storage() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+
+  // Uploads finished but not yet added to the entry (the page was left in between).
+  function pending() {
+    var store = storage();
+    try { return JSON.parse((store && store.getItem(pendingKey)) || "[]"); } catch (e) { return []; }
+  }
+
+  function setPending(items) {
+    var store = storage();
+    if (!store) { return; }
+    try {
+      if (items.length) { store.setItem(pendingKey, JSON.stringify(items)); }
+      else { store.removeItem(pendingKey); }
+    } catch (e) { /* storage full: the upload itself is not lost, it can be sent again */ }
+  }
+
+  function acceptFor(role) {
+    var item = form.querySelector(".role-kinds [data-role='" + role + "']");
+    return item ? item.getAttribute("data-accept") : "";
+  }
+
+  if (roleSelect) {
+    var setAccept = function () { input.setAttribute("accept", acceptFor(roleSelect.value)); };
+    roleSelect.addEventListener("change", setAccept);
+    setAccept();
+  }
+
+  // Add a finished upload to the entry; the list of files comes back to replace ours.
+  function attach(key, role) {
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    data.append("role", role);
+    data.append("upload_key", key);
+    return fetch(form.action, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "HX-Request": "true" }
+    }).then(function (response) {
+      return response.text().then(function (html) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        var added = (response.headers.get("HX-Trigger") || "").indexOf("entrySaved") >= 0;
+        if (window.htmx) {
+          window.htmx.swap("#entry-files-list", html, { swapStyle: "outerHTML" });
+          if (added) { window.htmx.trigger(document.body, "entrySaved"); }
+        }
+        return added;
+      });
+    });
+  }
+
+  function retryPending() {
+    pending().forEach(function (item) {
+      attach(item.key, item.role).then(function () {
+        setPending(pending().filter(function (other) { return other.key !== item.key; }));
+      }).catch(function () { /* kept: tried again on the next visit */ });
+    });
+  }
+
+  // Uploads the tus client remembers (stopped part-way): say which, so the same file is chosen.
+  function listUnfinished() {
+    var store = storage();
+    if (!store || !resume) { return; }
+    var prefix = "tus-upload::" + endpoint + "::entry::";
+    var lines = [];
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (key && key.indexOf(prefix) === 0) {
+        var parts = key.slice(prefix.length).split("::");
+        parts.pop(); // modification time
+        var size = Number(parts.pop());
+        lines.push(say("unfinished", { name: parts.join("::"), size: megabytes(size) }));
+      }
+    }
+    resume.textContent = "";
+    lines.forEach(function (text) {
+      var line = document.createElement("p");
+      line.textContent = text;
+      resume.appendChild(line);
+    });
+    resume.hidden = lines.length === 0;
+  }
+
+  function finish() {
+    running = null;
+    stop.hidden = true;
+    sendButton.disabled = false;
+    listUnfinished();
+  }
+
+  stop.addEventListener("click", function () {
+    if (running) {
+      running.abort();
+      status.textContent = say("paused");
+    }
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (running) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  form.addEventListener("submit", function (event) {
+    var file = input.files && input.files[0];
+    if (!file || !window.htmx) {
+      return; // the plain post says what is missing, or sends the file itself
+    }
+    event.preventDefault();
+    if (running) { return; }
+    showError("");
+    var limit = Number(form.dataset.maxBytes || 0);
+    if (limit && file.size > limit) {
+      showError(say("too-large", { size: megabytes(file.size), limit: megabytes(limit) }));
+      return;
+    }
+    var role = roleSelect ? roleSelect.value : "main";
+    sendButton.disabled = true;
+    progress.hidden = false;
+    stop.hidden = false;
+    bar.value = 0;
+    import(form.dataset.tusModule).then(function (module) {
+      var upload = new module.TusUpload(file, {
+        endpoint: form.dataset.endpoint, metadata: { purpose: "entry" }
+      });
+      running = upload;
+      upload.addEventListener("progress", function (e) {
+        var percent = e.detail.bytesTotal ? Math.floor(100 * e.detail.bytesSent / e.detail.bytesTotal) : 100;
+        bar.value = percent;
+        status.textContent = say("progress", {
+          percent: percent, sent: megabytes(e.detail.bytesSent), total: megabytes(e.detail.bytesTotal)
+        });
+      });
+      upload.addEventListener("retry", function () { status.textContent = say("retrying"); });
+      return upload.start();
+    }).then(function (result) {
+      var key = new URL(result.url).pathname.split("/").filter(Boolean).pop();
+      setPending(pending().concat([{ key: key, role: role, name: file.name }]));
+      stop.hidden = true;
+      status.textContent = say("attaching");
+      return attach(key, role).then(function (added) {
+        setPending(pending().filter(function (item) { return item.key !== key; }));
+        if (added) {
+          status.textContent = say("done", { name: file.name });
+          input.value = "";
+        } else {
+          status.textContent = "";
+          progress.hidden = true;
+        }
+      });
+    }).catch(function (error) {
+      if (running && running._aborted) {
+        return; // paused by the participant
+      }
+      var reason = error && error.status === 413 ? say("too-large", {
+        size: megabytes(file.size), limit: megabytes(limit || file.size)
+      }) : say("failed", { reason: (error && error.message) || String(error) });
+      showError(reason);
+      status.textContent = "";
+    }).then(finish, finish);
+  });
+
+  listUnfinished();
+  retryPending();
+})();
