@@ -14,7 +14,8 @@ class FileForm(forms.Form):
 
     role = forms.ChoiceField(label=_("This file is"), choices=FileRole.choices,
                              initial=FileRole.MAIN)
-    file = forms.FileField(label=_("File"), required=False)
+    # An empty file reaches the services, which say so in the same words as everywhere.
+    file = forms.FileField(label=_("File"), required=False, allow_empty_file=True)
     upload_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def clean(self):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from giaithuong.entries import eligibility_messages as words
 from giaithuong.entries.facts import category_rules
@@ -48,6 +50,7 @@ class RoleFiles:
 class FormPlan:
     subtypes: tuple[tuple[str, str], ...]
     languages: tuple[tuple[str, str], ...]
+    language_note: str
     entrant_kinds: tuple[tuple[str, str], ...]
     series: bool
     duration: bool
@@ -71,15 +74,32 @@ class FormPlan:
 
 
 def _languages(rules) -> tuple[tuple[str, str], ...]:
+    """Every language the engine can name, those the category takes first: a work in another
+    one is still chosen truthfully, and the rule finding says where it belongs."""
     codes = list(words.LANGUAGE_NAMES)
     if rules is not None:
-        if rules.accepted_languages:
-            codes = [c for c in codes if c in rules.accepted_languages or c == "vi"]
-        if rules.languages == "vietnamese":
-            codes = ["vi"]
-        elif rules.languages == "foreign":
-            codes = [c for c in codes if c != "vi"]
+        def taken(code: str) -> bool:
+            if rules.languages == "vietnamese":
+                return code == "vi"
+            if rules.languages == "foreign" and code == "vi":
+                return False
+            return not rules.accepted_languages or code in rules.accepted_languages
+        codes.sort(key=lambda code: not taken(code))
     return tuple((code, said(words.LANGUAGE_NAMES[code])) for code in codes)
+
+
+def _language_note(rules) -> str:
+    if rules is None:
+        return ""
+    if rules.languages == "vietnamese":
+        return str(_("This category takes works in Vietnamese."))
+    if rules.accepted_languages:
+        names = [said(words.language_name(code)) for code in sorted(rules.accepted_languages)]
+        return str(format_lazy(_("This category takes works in: {languages}."),
+                               languages=", ".join(names)))
+    if rules.languages == "foreign":
+        return str(_("This category takes works in foreign languages."))
+    return ""
 
 
 def _kinds_text(kinds) -> str:
@@ -109,6 +129,7 @@ def plan_for(entry: Entry) -> FormPlan:
         subtypes=tuple((s.code, said(words.L(s.vi, s.en))) for s in (rules.subtypes if rules
                                                                       else ())),
         languages=_languages(rules),
+        language_note=_language_note(rules),
         entrant_kinds=tuple((k.value, str(k.label)) for k in EntrantKind if k.value in forms),
         series=bool(rules and rules.max_series_parts),
         duration=bool(rules and rules.max_duration_seconds) or bool({"audio", "video"}

@@ -170,7 +170,8 @@ class WorkForm(StepForm):
         languages = list(plan.languages)
         if current and current not in dict(languages):
             languages.append((current, current))  # kept, so the rule about it can be read
-        fields["language"] = _choice(_("Language of the work"), languages)
+        fields["language"] = _choice(_("Language of the work"), languages,
+                                     help_text=plan.language_note)
         fields["outlet"] = _text(_("Published or broadcast by"), max_length=300, help_text=_(
             "The newspaper, magazine, station, publisher or website that carried the work."))
         fields["publication_urls"] = _text(

@@ -88,6 +88,7 @@ def _render(request, entry, step: str, forms: saving.StepForms, at, *, version=N
         "idempotency_key": uuid.uuid4(),
         "resubmit": entry.status == EntryStatus.RETURNED,
         "blocked": blocked,
+        "checking": any(f.inspected_at is None for f in entry.files.all()),
     })
     return render(request, "entries/edit.html", context, status=status)
 
