@@ -31,20 +31,83 @@
     });
   });
 
-  // --- the last keystrokes: typed within the autosave's delay, then the page was left ---
+  // --- nothing typed is lost on the way out ---
+  // The autosave (htmx) waits for a pause in typing, and each save carries the entry's version,
+  // which the answer moves on. Leaving the page by a link or a button while a save is pending
+  // or under way would lose the last words, or send them with a version about to be outdated
+  // (refused as changed elsewhere): so links and buttons wait for the saves to finish, and a
+  // closing tab sends what is left with sendBeacon.
   var entryForm = document.getElementById("entry-form");
-  if (entryForm && navigator.sendBeacon) {
+  if (entryForm) {
     var dirty = false;
-    var leaving = false;
+    var inflight = 0;
+    var resending = false;
     entryForm.addEventListener("input", function () { dirty = true; });
-    entryForm.addEventListener("submit", function () { leaving = true; });
-    document.body.addEventListener("htmx:afterRequest", function (event) {
-      if (event.detail.elt === entryForm && event.detail.successful) {
-        dirty = false;
+    entryForm.addEventListener("change", function () { dirty = true; });
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      if (event.detail.elt === entryForm) {
+        inflight += 1;
+        dirty = false; // the values were read for this request
       }
     });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.elt === entryForm) {
+        inflight = Math.max(inflight - 1, 0);
+      }
+    });
+
+    // Call `done` once no save is pending or under way (at most ten seconds).
+    var flush = function (done) {
+      var waited = 0;
+      var step = function () {
+        if (waited < 10000 && inflight > 0) {
+          waited += 50;
+          window.setTimeout(step, 50);
+        } else if (waited < 10000 && dirty && window.htmx) {
+          window.htmx.trigger(entryForm, "change");
+          waited += 50;
+          window.setTimeout(step, 50);
+        } else {
+          done();
+        }
+      };
+      step();
+    };
+
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href]");
+      if (!link || link.target || link.hasAttribute("download") || event.button !== 0 ||
+          event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+        return;
+      }
+      if (!dirty && inflight === 0) {
+        return;
+      }
+      event.preventDefault();
+      flush(function () { window.location.href = link.href; });
+    });
+
+    entryForm.addEventListener("submit", function (event) {
+      if (resending || inflight === 0 || !entryForm.requestSubmit) {
+        return; // the plain post carries every field and the version the page holds
+      }
+      event.preventDefault();
+      var submitter = event.submitter;
+      var waited = 0;
+      var wait = function () {
+        if (inflight > 0 && waited < 10000) {
+          waited += 50;
+          window.setTimeout(wait, 50);
+          return;
+        }
+        resending = true; // now with the version the last save gave back
+        entryForm.requestSubmit(submitter || undefined);
+      };
+      wait();
+    });
+
     window.addEventListener("pagehide", function () {
-      if (dirty && !leaving) {
+      if (dirty && inflight === 0 && navigator.sendBeacon) {
         navigator.sendBeacon(entryForm.getAttribute("hx-post"), new FormData(entryForm));
         dirty = false;
       }
