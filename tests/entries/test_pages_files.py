@@ -140,3 +140,12 @@ def test_a_file_still_being_checked_is_polled(signed_in, draft, owner):
     assert 'hx-trigger="every 5s"' in page.content.decode()
     panel = signed_in.get(f"/en/entries/{draft.pk}/files/", headers=HTMX)
     assert panel.status_code == 200 and "bai-bao.pdf" in text(panel)
+
+
+def test_the_missing_work_is_told_at_the_files_and_goes_once_a_file_is_added(signed_in, draft):
+    page = signed_in.get(f"/en/entries/{draft.pk}/edit/?step=files")
+    assert "No file or link of the work has been added." in element(page, "rule-files")
+    send(signed_in, draft, PDF, "bai.pdf")
+    panel = signed_in.get(f"/en/entries/{draft.pk}/violations/?step=files", headers=HTMX)
+    assert "material_missing" not in panel.content.decode()
+    assert element(panel, "rule-files").strip() == ""

@@ -65,7 +65,8 @@ class Finding:
 
     @property
     def anchor(self) -> str:
-        return f"field-{self.field}" if self.field else f"step-{self.step}"
+        # Every step has a place for the findings of no field it shows: "rule-step".
+        return f"field-{self.field}" if self.field else "rule-step"
 
 
 @dataclass

@@ -42,8 +42,11 @@ def step_url(entry, step: str, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def shown_fields(forms: saving.StepForms) -> set[str]:
+def shown_fields(step: str, forms: saving.StepForms) -> set[str]:
+    """The fields `step` shows, each with its place for rule findings."""
     names = set(forms.form.fields) if forms.form is not None else set()
+    if step == "files":
+        names.add("files")
     if forms.authors is not None:
         names.add("authors")
     if forms.awards is not None:
@@ -67,11 +70,11 @@ def findings_context(entry, step: str, shown: set[str], at) -> dict:
     }
 
 
-def _render(request, entry, step: str, forms: saving.StepForms, at, *, version=None,
+def render_edit(request, entry, step: str, forms: saving.StepForms, at, *, version=None,
             outcome: saving.Outcome | None = None, file_form=None, status: int = 200,
             blocked=None):
     plan = plan_for(entry)
-    shown = shown_fields(forms)
+    shown = shown_fields(step, forms)
     if outcome is not None and forms.form is not None:
         forms.form.mark_invalid(outcome.errors)
     context = findings_context(entry, step, shown, at)
@@ -110,7 +113,7 @@ def edit(request, entry_id):
             forms.authors.extra = 1
         if request.GET.get("add") == "prize" and forms.awards is not None:
             forms.awards.extra = 1
-        return _render(request, entry, step, forms, at)
+        return render_edit(request, entry, step, forms, at)
     step = _step(request.POST.get("step"))
     version = _version(request.POST.get("version"))
     if version is None:
@@ -130,7 +133,7 @@ def edit(request, entry_id):
         forms = _with_extra_row(step, outcome.entry, plan, request.POST, "authors")
     if adding == "prize" and forms.awards is not None:
         forms = _with_extra_row(step, outcome.entry, plan, request.POST, "awards")
-    return _render(request, outcome.entry, step, forms, at,
+    return render_edit(request, outcome.entry, step, forms, at,
                    version=version if outcome.stale else outcome.entry.version,
                    outcome=outcome, status=409 if outcome.stale else 400)
 
@@ -162,7 +165,7 @@ def autosave(request, entry_id):
         outcome = saving.save(entry, request.user, step, forms, version, at)
     response = render(request, "entries/_autosave.html", {
         "entry": outcome.entry, "outcome": outcome, "at": at, "step": step,
-        "fields": sorted(shown_fields(forms)),
+        "fields": sorted(shown_fields(step, forms) - {"files"}),
         "errors": outcome.errors,
         "version": version if outcome.stale or version is None else outcome.entry.version,
     })
@@ -180,7 +183,7 @@ def violations(request, entry_id):
     at = now()
     step = _step(request.GET.get("step"))
     forms = saving.bind(step, entry, plan_for(entry))
-    context = findings_context(entry, step, shown_fields(forms), at)
+    context = findings_context(entry, step, shown_fields(step, forms), at)
     context.update({"entry": entry, "oob": True})
     response = render(request, "entries/_violations.html", context)
     response["Cache-Control"] = "no-store"

@@ -94,7 +94,7 @@ def add_file(request, entry_id):
             name=added.original_name))
         return redirect(editing.step_url(entry, "files"))
     forms = saving.bind("files", entry, plan_for(entry))
-    return editing._render(request, entry, "files", forms, at, file_form=form, status=400)
+    return editing.render_edit(request, entry, "files", forms, at, file_form=form, status=400)
 
 
 @access(PARTICIPANTS)

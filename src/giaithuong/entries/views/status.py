@@ -20,6 +20,7 @@ from giaithuong.documents.receipt import ReceiptData, ReceiptFile, render_receip
 from giaithuong.entries import selectors, services
 from giaithuong.entries.errors import EntryBlocked, EntryError
 from giaithuong.entries.forms.files import WithdrawForm
+from giaithuong.entries.forms.plan import plan_for
 from giaithuong.entries.models import EDITABLE, EntryStatus, FileRole
 from giaithuong.entries.services._base import editing_deadline
 from giaithuong.entries.services.submission import WITHDRAWABLE
@@ -56,8 +57,8 @@ def submit(request, entry_id):
     try:
         result = services.submit_entry(entry, request.user, key, now=at)
     except EntryBlocked as blocked:
-        forms = saving.bind("review", entry, None)
-        return editing._render(request, entry, "review", forms, at, blocked=str(blocked),
+        forms = saving.bind("review", entry, plan_for(entry))
+        return editing.render_edit(request, entry, "review", forms, at, blocked=str(blocked),
                                status=422)
     except EntryError as error:  # after the deadline, already submitted, a bad key
         messages.error(request, str(error))
