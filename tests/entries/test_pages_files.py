@@ -149,3 +149,12 @@ def test_the_missing_work_is_told_at_the_files_and_goes_once_a_file_is_added(sig
     panel = signed_in.get(f"/en/entries/{draft.pk}/violations/?step=files", headers=HTMX)
     assert "material_missing" not in panel.content.decode()
     assert element(panel, "rule-files").strip() == ""
+
+
+def test_a_file_beyond_what_the_uploads_take_is_refused_at_the_field(signed_in, draft,
+                                                                      settings):
+    settings.GIAITHUONG_UPLOAD_PURPOSES = {"entry": 1024 * 1024}
+    response = send(signed_in, draft, PDF + b"%" * (1024 * 1024), "lon.pdf")
+    assert response.status_code == 400
+    assert "larger than the largest file the award takes (1 MB)" in element(response,
+                                                                           "err-upload")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -117,7 +117,7 @@ def edit(request, entry_id):
     step = _step(request.POST.get("step"))
     version = _version(request.POST.get("version"))
     if version is None:
-        raise Http404
+        raise BadRequest("the form carries no version")
     forms = saving.bind(step, entry, plan, request.POST)
     outcome = saving.save(entry, request.user, step, forms, version, at)
     adding = request.POST.get("add")
