@@ -256,11 +256,16 @@ def submit_entry(request, entry_id: int,
                               "(and the same key if you retry it)."),
                        "idempotency_key_missing", errors={"idempotency_key": [
                            _("This header is required.")]})
-    entry = _own(request, entry_id)
-    if entry is None:
+    # The service locks the entry and checks it is this person's: no read before it (this is
+    # the route of the last-day rush). Someone else's entry is "not found", as everywhere here.
+    try:
+        result = services.submit_entry(entry_id, request.user, idempotency_key)
+    except EntryPermissionDenied:
         return _not_found()
-    result = services.submit_entry(entry, request.user, idempotency_key)
-    answer = JsonResponse(result.response, status=200)
+    response = result.response
+    # Always in this order: the stored answer comes back from a JSON column in any key order.
+    answer = JsonResponse({name: response.get(name) for name in SubmitOut.model_fields},
+                          status=200)
     answer["Idempotent-Replayed"] = "true" if result.replayed else "false"
     return answer
 

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from giaithuong.common import audit
 from giaithuong.entries import similarity
@@ -38,8 +39,11 @@ COMPARED_FILES = (FileRole.MAIN, FileRole.TRANSLATION)  # evidence may rightly b
 
 
 def entry_signature(entry: Entry) -> similarity.Signature:
-    hashes = EntryFile.objects.filter(entry=entry, role__in=COMPARED_FILES).values_list(
-        "sha256", flat=True)
+    if "files" in getattr(entry, "_prefetched_objects_cache", {}):  # read by the submit
+        hashes = [f.sha256 for f in entry.files.all() if f.role in COMPARED_FILES]
+    else:
+        hashes = EntryFile.objects.filter(entry=entry, role__in=COMPARED_FILES).values_list(
+            "sha256", flat=True)
     return similarity.signature(entry.title, entry.summary_vi, hashes)
 
 
@@ -57,7 +61,8 @@ def index_entry(entry: Entry) -> similarity.Signature:
     with transaction.atomic():
         # update(): not a change of the participant's, so neither version nor updated_at moves.
         Entry.objects.filter(pk=entry.pk).update(similarity_signature=signature.to_json())
-        SimilarityKey.objects.filter(entry=entry).delete()
+        if entry.similarity_signature:  # indexed before (a resubmit): its old keys go
+            SimilarityKey.objects.filter(entry=entry).delete()
         SimilarityKey.objects.bulk_create([
             SimilarityKey(edition_id=entry.edition_id, entry_id=entry.pk, key=key)
             for key in keys])
@@ -86,10 +91,14 @@ def _candidates(entry: Entry, keys: Iterable[str]) -> list[similarity.Item]:
     return items
 
 
-def flag_duplicates(entry_id: int) -> list[DuplicateFlag]:
+def flag_duplicates(entry_id: int, entry: Entry | None = None) -> list[DuplicateFlag]:
     """Index the submitted entry and flag every live entry of its edition it may duplicate.
-    Safe to run again: the flags of pairs already found are returned, not repeated."""
-    entry = Entry.objects.filter(pk=entry_id).first()
+    Safe to run again: the flags of pairs already found are returned, not repeated. `entry`
+    is the row as just committed, when the caller has it."""
+    if entry is None or entry.pk != entry_id:
+        entry = (Entry.objects.filter(pk=entry_id)
+                 .only("pk", "edition_id", "owner_id", "status", "title", "summary_vi",
+                       "similarity_signature").first())
     if entry is None or entry.status not in LIVE:
         return []
     signature = index_entry(entry)
@@ -125,10 +134,10 @@ def _write_flag(entry: Entry, pair: similarity.Pair) -> DuplicateFlag:
     return flag
 
 
-def on_entry_submitted(sender, entry_id: int, **kwargs) -> None:
+def on_entry_submitted(sender, entry_id: int, entry: Entry | None = None, **kwargs) -> None:
     # A failure is logged by send_robust; the submit stands and `giaithuong find_duplicates`
     # indexes the entry later.
-    flag_duplicates(entry_id)
+    flag_duplicates(entry_id, entry)
 
 
 def entries_to_index(*, edition=None, everything: bool = False):
@@ -137,6 +146,8 @@ def entries_to_index(*, edition=None, everything: bool = False):
     if edition is not None:
         entries = entries.filter(edition=edition)
     if not everything:
-        current = {"similarity_signature__v": similarity.VERSION}
-        entries = entries.exclude(**current)
+        # has_key first: on a row without the key the comparison is NULL, and NOT NULL would
+        # leave the row out.
+        entries = entries.exclude(Q(similarity_signature__has_key="v")
+                                  & Q(similarity_signature__v=similarity.VERSION))
     return entries.order_by("submitted_at", "pk")

@@ -8,11 +8,12 @@ an author with an account but no e-mail is `user:<id>`; an author with neither i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Lower
 
 from giaithuong.accounts.models import RoleGrant, User
@@ -76,7 +77,30 @@ def _user_keys(users: Iterable[User]) -> frozenset[str]:
 
 
 def _authors(entry: Entry) -> list[EntryAuthor]:
-    return list(entry.authors.all().select_related("user")) if entry.pk else []
+    if not entry.pk:
+        return []
+    if "authors" in getattr(entry, "_prefetched_objects_cache", {}):
+        return list(entry.authors.all())  # read once by `with_parts` for every check
+    return list(entry.authors.all().select_related("user"))
+
+
+@contextlib.contextmanager
+def parts_read_once(entry: Entry) -> Iterator[Entry]:
+    """Within the block, the entry's authors (with their accounts) and files are read once for
+    every check that needs them; afterwards the entry forgets them again, so a caller who
+    changes the authors and checks again never sees the old list."""
+    cache = getattr(entry, "_prefetched_objects_cache", {})
+    added = [name for name in ("authors", "files") if name not in cache] if entry.pk else []
+    lookups = {"authors": Prefetch("authors",
+                                   queryset=EntryAuthor.objects.select_related("user")),
+               "files": "files"}
+    if added:
+        prefetch_related_objects([entry], *(lookups[name] for name in added))
+    try:
+        yield entry
+    finally:
+        for name in added:
+            entry._prefetched_objects_cache.pop(name, None)
 
 
 # --- facts and context -----------------------------------------------------------------------

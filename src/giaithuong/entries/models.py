@@ -204,7 +204,7 @@ class EntryAuthor(models.Model):
     class Meta:
         verbose_name = _("author")
         verbose_name_plural = _("authors")
-        ordering = ["entry", "position"]
+        ordering = ["entry_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["entry", "position"], name="entryauthor_position"),
             models.CheckConstraint(name="entryauthor_share_range",
@@ -267,7 +267,7 @@ class EntryFile(models.Model):
     class Meta:
         verbose_name = _("entry file")
         verbose_name_plural = _("entry files")
-        ordering = ["entry", "created_at", "id"]
+        ordering = ["entry_id", "created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["entry", "upload_key"], name="entryfile_one_upload",
                                     condition=Q(upload_key__isnull=False)),
@@ -296,7 +296,7 @@ class EntryEvent(models.Model):
     class Meta:
         verbose_name = _("entry event")
         verbose_name_plural = _("entry history")
-        ordering = ["entry", "at", "id"]
+        ordering = ["entry_id", "at", "id"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

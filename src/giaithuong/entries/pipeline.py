@@ -108,9 +108,8 @@ def inspect_entry_file(file_id: int, *, again: bool = False) -> EntryFile | None
                 return record_inspection(item, findings=findings,
                                          duration_seconds=found.duration_seconds,
                                          page_count=found.pages, blind_copy=content)
-    except BaseException:
-        _release(file_id)  # so the next `inspect_pending` tries again
-        raise
+    finally:
+        _release(file_id)  # done (inspected_at is set), or failed: the next run tries again
 
 
 def _blind_copy(path: Path, work: Path,

@@ -25,6 +25,7 @@ from giaithuong.entries.facts import (
     eligibility_context,
     entry_facts,
     entry_form,
+    parts_read_once,
 )
 from giaithuong.entries.models import Entry, EntryStatus, ReceiptSequence, SubmitKey
 from giaithuong.entries.services._base import (
@@ -60,11 +61,12 @@ def violations(entry: Entry, *, now: dt.datetime | None = None) -> list[eligibil
     """Every rule the entry breaks, blocking ones first: the eligibility engine's findings with
     the edition's context from the database, and the checks of the entry's own form. An entry
     not yet submitted is judged as if it were sent `now`."""
-    found = check_form(entry_form(entry))
-    rules = category_rules(entry.edition, entry.category.code)
-    if rules is not None:
-        facts = entry_facts(entry, at=moment(now))
-        found = eligibility.check(facts, rules, eligibility_context(entry)) + found
+    with parts_read_once(entry):
+        found = check_form(entry_form(entry))
+        rules = category_rules(entry.edition, entry.category.code)
+        if rules is not None:
+            facts = entry_facts(entry, at=moment(now))
+            found = eligibility.check(facts, rules, eligibility_context(entry)) + found
     found.sort(key=lambda v: not v.blocking)
     return found
 
@@ -113,12 +115,14 @@ def _remember(actor, key: str, entry: Entry, response: dict[str, Any]) -> None:
 
 def _next_sequence(entry: Entry) -> int:
     lookup = {"edition_id": entry.edition_id, "category_id": entry.category_id}
-    try:
-        with transaction.atomic():  # a savepoint: a lost race to create the row is harmless
-            ReceiptSequence.objects.get_or_create(**lookup)
-    except IntegrityError:
-        pass
-    sequence = ReceiptSequence.objects.select_for_update().get(**lookup)
+    sequence = ReceiptSequence.objects.select_for_update().filter(**lookup).first()
+    if sequence is None:  # the category's first submit
+        try:
+            with transaction.atomic():  # a savepoint: a lost race to create the row is harmless
+                ReceiptSequence.objects.get_or_create(**lookup)
+        except IntegrityError:
+            pass
+        sequence = ReceiptSequence.objects.select_for_update().get(**lookup)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return sequence.last_number
@@ -221,7 +225,7 @@ def _resubmit(row: Entry, actor, key: str, now: dt.datetime) -> SubmitResult:
 
 
 def _submitted(row: Entry) -> None:
-    entry_submitted.send_robust(sender=Entry, entry_id=row.pk)
+    entry_submitted.send_robust(sender=Entry, entry_id=row.pk, entry=row)
 
 
 def _already(row: Entry):
