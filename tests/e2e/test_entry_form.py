@@ -147,3 +147,31 @@ def test_an_upload_cut_off_resumes_after_a_reload(live_server, page, edition, en
     item = EntryFile.objects.get(entry=draft)
     assert item.sha256 == hashlib.sha256(photo.read_bytes()).hexdigest()
     expect(page.locator("#upload-resume")).to_be_hidden()
+
+
+def test_a_save_that_fails_is_told_and_tried_again(live_server, page, edition, entrant):
+    draft = services.create_draft(entrant, category(edition, "anh"), now=NOW)
+    sign_in(page, live_server, entrant)
+    page.goto(f"{live_server.url}/en/entries/{draft.pk}/edit/?step=work")
+    autosave = re.compile(r"/autosave/$")
+    page.route(autosave, lambda route: route.fulfill(status=500, body="server error"))
+    page.get_by_label("Title of the work").fill("Thử lại")
+    expect(page.locator("#autosave-status")).to_contain_text("the server had a problem")
+    page.unroute(autosave)
+    expect(page.locator("#autosave-status")).to_contain_text("All changes saved",
+                                                             timeout=10000)
+    assert Entry.objects.get(pk=draft.pk).title == "Thử lại"
+
+    # Signed in again elsewhere: a new CSRF token; this page's saves still go through.
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    page.context.add_cookies([{**cookies["csrftoken"], "value": "b" * 32}])
+    version = int(page.locator("#entry-version").input_value())
+    page.get_by_label("Genre").fill("Ảnh")
+    expect(page.locator("#entry-version")).to_have_value(str(version + 1))
+    assert Entry.objects.get(pk=draft.pk).genre == "Ảnh"
+
+    page.context.clear_cookies(name="sessionid")  # the session ends
+    page.get_by_label("Genre").fill("Phóng sự ảnh")
+    expect(page.locator("#autosave-status")).to_contain_text("you have been signed out")
+    assert page.locator("#autosave-status form, #autosave-status input").count() == 0
+    assert Entry.objects.get(pk=draft.pk).genre == "Ảnh"

@@ -5,6 +5,28 @@
 (function () {
   "use strict";
 
+  // --- the CSRF token as the cookie has it now ---
+  // Signing in again (in another tab) gives a new token; a page opened before would then be
+  // refused on every save. Each post therefore carries the cookie's current token.
+  function csrfCookie() {
+    var found = document.cookie.split(";").map(function (part) { return part.trim(); })
+      .filter(function (part) { return part.indexOf("csrftoken=") === 0; })[0];
+    return found ? decodeURIComponent(found.slice("csrftoken=".length)) : "";
+  }
+  function freshToken(form) {
+    var token = csrfCookie();
+    var field = form && form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token && field) { field.value = token; }
+  }
+  document.addEventListener("submit", function (event) { freshToken(event.target); }, true);
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = csrfCookie();
+    if (token && event.detail.verb !== "get") {
+      event.detail.headers["X-CSRFToken"] = token;
+      event.detail.parameters["csrfmiddlewaretoken"] = token;
+    }
+  });
+
   // --- a form sent once (a double click must not send twice; the server refuses anyway) ---
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -53,6 +75,48 @@
     document.body.addEventListener("htmx:afterRequest", function (event) {
       if (event.detail.elt === entryForm) {
         inflight = Math.max(inflight - 1, 0);
+        if (event.detail.successful && retry === -1) { retry = null; }
+      }
+    });
+
+    // A save that did not arrive (no network, a server error, the session ended) must not
+    // leave "All changes saved" on the screen: say so, and try again shortly.
+    var status = document.getElementById("autosave-status");
+    var retry = null;
+    var notSaved = function (name) {
+      if (status) {
+        status.textContent = "";
+        var line = document.createElement("span");
+        line.className = "autosave is-refused";
+        line.textContent = entryForm.getAttribute("data-text-" + name) || "";
+        status.appendChild(line);
+      }
+      dirty = true;
+      if (!retry && window.htmx) {
+        retry = window.setTimeout(function () {
+          retry = null;
+          window.htmx.trigger(entryForm, "change");
+        }, 5000);
+      }
+    };
+    document.body.addEventListener("htmx:sendError", function (event) {
+      if (event.detail.elt === entryForm) { notSaved("offline"); }
+    });
+    document.body.addEventListener("htmx:responseError", function (event) {
+      if (event.detail.elt === entryForm) { notSaved("failed"); }
+    });
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      // Sent to the sign-in page (the session ended): never paste that page into this one.
+      var xhr = event.detail.xhr;
+      var asked = event.detail.requestConfig && event.detail.requestConfig.path;
+      if (xhr && xhr.responseURL && asked &&
+          new URL(xhr.responseURL).pathname !== new URL(asked, window.location.href).pathname) {
+        event.detail.shouldSwap = false;
+        if (event.detail.requestConfig.elt === entryForm) {
+          window.clearTimeout(retry);
+          retry = -1; // no retry: signing in again is needed first
+          notSaved("signed-out");
+        }
       }
     });
 
@@ -108,6 +172,7 @@
 
     window.addEventListener("pagehide", function () {
       if (dirty && inflight === 0 && navigator.sendBeacon) {
+        freshToken(entryForm);
         navigator.sendBeacon(entryForm.getAttribute("hx-post"), new FormData(entryForm));
         dirty = false;
       }
@@ -188,6 +253,7 @@
   // Add a finished upload to the entry; the list of files comes back to replace ours.
   function attach(key, role) {
     var data = new FormData();
+    freshToken(form);
     data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     data.append("role", role);
     data.append("upload_key", key);
