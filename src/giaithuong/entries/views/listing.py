@@ -105,7 +105,7 @@ def new_entry(request, code):
                          at).refusal
         status = 409 if refusal else 200
     if request.method == "POST" and not refusal:
-        key = str(request.POST.get("creation_key") or "")[:64]
+        key = str(request.POST.get("creation_key") or "")[:128]
         earlier = _made_before(request, key) if key else None
         if earlier is not None:
             return redirect(_edit_url(earlier))
