@@ -4,7 +4,8 @@ Builds a throwaway PostgreSQL database (BENCH_DATABASE_URL's server, default the
 loads edition XII with its deadline extended past today (as organisers extend it), and prepares
 through the services 200 participants with API tokens and 1,000 complete drafts (5 each, spread
 over 6 categories; 10 of them copy another participant's work, for duplicate detection to find).
-Then the real server (gunicorn, 2 sync workers, DEBUG=0) takes the burst: 50 clients (10 processes
+Then the real server (gunicorn, 2 workers, DEBUG=0; threaded workers with 4 threads each, as
+docs/deploy.md runs them) takes the burst: 50 clients (10 processes
 x 5 threads), each submitting its 20 entries one after another with a fresh Idempotency-Key,
 `POST /api/v1/entries/{id}/submit`, new connection per request, no pause. About one submit in
 eight is retried with the same key: half at once on a second connection (a double click), half
@@ -58,12 +59,14 @@ CATEGORIES = [("bao-tap-chi-tieng-viet", {}),
               ("phat-thanh", {}), ("sach", {}), ("san-pham-so-da-phuong-tien", {}),
               ("sang-kien-san-pham", {})]
 
-WORDS = ("hữu nghị hợp tác giao lưu văn hóa biển đảo kiều bào du lịch di sản ẩm thực cà phê "
-         "lúa gạo nông dân ngư dân sinh viên nghệ sĩ bảo tàng lễ hội làng nghề gốm lụa áo dài "
-         "phở hội an huế sa pa mê kông tây nguyên trường sa hoàng sa đồng bằng miền núi thủ đô "
-         "quốc tế châu âu châu phi lào campuchia nhật bản hàn quốc hoa kỳ nga ấn độ úc cu ba "
-         "đổi mới hội nhập phát triển bền vững năng lượng xanh chuyển đổi số báo chí truyền hình "
-         "phát thanh xuất bản nhiếp ảnh điện ảnh âm nhạc thể thao y tế giáo dục khoa học").split()
+VOCABULARY = (
+    "hữu nghị hợp tác giao lưu văn hóa biển đảo kiều bào du lịch di sản ẩm thực cà phê lúa gạo "
+    "nông dân ngư dân sinh viên nghệ sĩ bảo tàng lễ hội làng nghề gốm lụa áo dài phở hội an huế "
+    "sa pa mê kông tây nguyên trường sa hoàng sa đồng bằng miền núi thủ đô quốc tế châu âu châu "
+    "phi lào campuchia nhật bản hàn quốc hoa kỳ nga ấn độ úc cu ba đổi mới hội nhập phát triển "
+    "bền vững năng lượng xanh chuyển đổi số báo chí truyền hình phát thanh xuất bản nhiếp ảnh "
+    "điện ảnh âm nhạc thể thao y tế giáo dục khoa học")
+WORDS = VOCABULARY.split()
 
 
 # --- the database -------------------------------------------------------------------------------
@@ -98,12 +101,14 @@ def site_environment(var_dir: str, database_url: str) -> dict[str, str]:
     return env
 
 
-WORKER_CLASS = os.environ.get("BENCH_SUBMIT_WORKER_CLASS", "sync")
-THREADS = int(os.environ.get("BENCH_SUBMIT_THREADS", "1"))
+# As docs/deploy.md runs it (threaded workers, for the uploads); BENCH_SUBMIT_WORKER_CLASS=sync
+# and BENCH_SUBMIT_THREADS=1 for plain sync workers.
+WORKER_CLASS = os.environ.get("BENCH_SUBMIT_WORKER_CLASS", "gthread")
+THREADS = int(os.environ.get("BENCH_SUBMIT_THREADS", "4"))
 
 
 def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
-    """gunicorn with 2 workers, as bench_home_page starts it."""
+    """gunicorn with 2 workers (DEBUG=0), in a process group of its own."""
     with log_path.open("wb") as log:
         return subprocess.Popen(
             [str(BIN / "gunicorn"), "giaithuong.wsgi:application", "--workers", "2",
@@ -189,6 +194,10 @@ def submit(port: int, token: str, entry_id: int, key: str) -> tuple[float, int, 
     return (time.perf_counter() - start) * 1000, status, body
 
 
+def submit_into(out: list, *args) -> None:
+    out.append(submit(*args))
+
+
 def client(port: int, work: list[tuple[str, int]], seed: int, out: list) -> None:
     """One client: its entries in turn, no pause; some retried with the same key."""
     rng = random.Random(seed)
@@ -197,8 +206,8 @@ def client(port: int, work: list[tuple[str, int]], seed: int, out: list) -> None
         retry = position % RETRY_EVERY == seed % RETRY_EVERY
         if retry and position % 2:  # a double click: the same request twice at once
             twin: list = []
-            other = threading.Thread(target=lambda: twin.append(submit(port, token, entry_id,
-                                                                       key)))
+            other = threading.Thread(target=submit_into,
+                                     args=(twin, port, token, entry_id, key))
             other.start()
             first = submit(port, token, entry_id, key)
             other.join()
@@ -355,7 +364,8 @@ def run_bench(var_dir: str, database_url: str) -> int:
     times = [row[3] for row in answers]
     kinds = {kind: sum(1 for row in answers if row[2] == kind) for kind in ("first", "retry",
                                                                             "double")}
-    print(f"  server: gunicorn 2 sync workers, PostgreSQL; {CLIENTS} clients "
+    print(f"  server: gunicorn 2 {WORKER_CLASS} workers x {THREADS} thread(s), PostgreSQL; "
+          f"{CLIENTS} clients "
           f"({CLIENT_PROCESSES} processes x {CLIENTS // CLIENT_PROCESSES} threads), new "
           f"connection per request, no pause", flush=True)
     print(f"  {len(answers)} submit requests in {seconds:.1f} s ({len(answers) / seconds:.0f}/s):"

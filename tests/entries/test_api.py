@@ -158,7 +158,7 @@ def test_a_wrong_or_foreign_upload_is_refused_at_the_upload_field(as_owner, owne
     assert refused.data["code"] == "file_type_not_accepted"
 
 
-# --- violations, submit, withdraw, history ---------------------------------------------------------
+# --- violations, submit, withdraw, history ----------------------------------------------------
 
 def test_violations_list_what_blocks_a_submit(as_owner, owner, open_edition):
     draft = services.create_draft(owner, "bao-tap-chi-tieng-viet", edition=open_edition)
