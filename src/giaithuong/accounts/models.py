@@ -174,7 +174,8 @@ class ConsentPurpose(models.TextChoices):
 
 class Consent(models.Model):
     """A person's consent to the processing of their personal data for one purpose (sự đồng ý
-    xử lý dữ liệu cá nhân, Decree 13/2023/NĐ-CP): which text, when, and when withdrawn."""
+    xử lý dữ liệu cá nhân, the Personal Data Protection Law): which text, when, and when
+    withdrawn."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents",
                              verbose_name=_("user"))

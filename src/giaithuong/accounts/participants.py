@@ -1,6 +1,6 @@
 """Participants (người dự thi): registration with e-mail verification and consent, the profile,
-and a person's rights over their personal data under Decree 13/2023/NĐ-CP (access, withdrawal
-of consent, erasure).
+and a person's rights over their personal data under the Personal Data Protection Law (access,
+withdrawal of consent, erasure).
 
 One function per state change, each in one transaction and audited. Audit events about a
 participant name them by id only ("participant 12"): the audit log is never erased, so it must

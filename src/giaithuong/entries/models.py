@@ -10,12 +10,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EntryStatus(models.TextChoices):
     """Where an entry is in its life (tình trạng tác phẩm)."""
 
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("entry status", "Draft")
     SUBMITTED = "submitted", _("Submitted")
     VALID = "valid", _("Valid")
     RETURNED = "returned", _("Returned for fixes")

@@ -1,5 +1,5 @@
 """What the entries app holds about a person, for their right of access and of erasure
-(Decree 13/2023/NĐ-CP), registered with `accounts.participants.register_data_exporter`.
+(the Personal Data Protection Law), registered with `accounts.participants.register_data_exporter`.
 
 Export: the person's entries with their authors, files and history, and the entries of others
 that name them as an author. Erasure: drafts and never-submitted entries go, with their files;
