@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from giaithuong.accounts.roles import Role
 from giaithuong.common.models import AuditEvent
@@ -200,7 +201,7 @@ def test_nobody_decides_on_a_pair_with_their_own_entry(flag, alice, edition):
     from giaithuong.accounts.services import grant_role
 
     grant_role(alice, Role.INTAKE_OFFICER, edition=edition)
-    with pytest.raises(EntryPermissionDenied, match="of your own"):
+    with translation.override("en"), pytest.raises(EntryPermissionDenied, match="of your own"):
         services.decide_duplicate(flag, alice, "dismissed")
 
 
