@@ -231,7 +231,11 @@ def test_an_entry_from_registration_to_valid(journey, browser, mailbox, tmp_path
     page.wait_for_url(re.compile(r"step=review$"))
     expect(page.locator("#violations-panel")).to_contain_text("Nothing stops this entry")
 
-    # 5. Submitted with a double click; then the same form posted once more.
+    # 5. Submitted with a double click; the same form posted once more; and the review page
+    # left open in a second tab, submitted there too.
+    other = context.new_page()
+    _watch_errors(other, problems)
+    other.goto(page.url)
     submit_form = page.locator("form.submit-form")
     resend = {name: submit_form.locator(f"[name={name}]").input_value()
               for name in ("csrfmiddlewaretoken", "idempotency_key")}
@@ -241,6 +245,10 @@ def test_an_entry_from_registration_to_valid(journey, browser, mailbox, tmp_path
     again = page.request.post(f"{site}/en/entries/{entry_id}/submit/", form=resend,
                               headers={"Referer": page.url})
     assert again.ok and again.url.endswith(f"/en/entries/{entry_id}/")
+    other.get_by_role("button", name="Submit the entry").click()
+    other.wait_for_url(re.compile(rf"/en/entries/{entry_id}/$"))
+    expect(other.locator(".messages")).to_contain_text("has already been submitted")
+    other.close()
     receipted = Entry.objects.filter(receipt_sequence__isnull=False)
     assert receipted.count() == 1
     entry = receipted.get()
@@ -248,8 +256,13 @@ def test_an_entry_from_registration_to_valid(journey, browser, mailbox, tmp_path
     assert entry.receipt_number == "XII-bao-tap-chi-tieng-viet-0001"
     assert Entry.objects.filter(owner=entry.owner).count() == 2  # and the photo draft
     assert Entry.objects.get(pk=photo_id).status == EntryStatus.DRAFT
-    page.reload()
-    expect(page.locator(".receipt-number")).to_have_text(entry.receipt_number)
+    page.get_by_role("link", name="Your entries").first.click()
+    page.wait_for_url(re.compile(r"/en/entries/$"))
+    expect(page.locator(f"#entry-{photo_id}")).to_contain_text("Photography")
+    expect(page.locator(f"#entry-{photo_id}")).to_contain_text("Draft")
+    expect(page.locator(f"#entry-{entry_id}")).to_contain_text(entry.receipt_number)
+    page.get_by_role("link", name=re.compile(f"Status and history — {TITLE}")).click()
+    page.wait_for_url(re.compile(rf"/en/entries/{entry_id}/$"))
     _verification, received = mailbox.messages
     assert received["To"] == "nhung@example.vn"
     assert received["Subject"].strip().startswith(f"{entry.receipt_number} · Entry received")
