@@ -113,7 +113,10 @@ def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.P
         return subprocess.Popen(
             [str(BIN / "gunicorn"), "giaithuong.wsgi:application", "--workers", "2",
              "--worker-class", WORKER_CLASS, "--threads", str(THREADS),
-             "--bind", f"{HOST}:{port}", "--log-level", "warning"],
+             "--bind", f"{HOST}:{port}", "--log-level", "warning",
+             # Each request's time inside the server (microseconds), to tell it from queueing.
+             "--access-logfile", str(log_path.with_suffix(".access")),
+             "--access-logformat", "%(m)s %(U)s %(s)s %(D)s"],
             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -305,6 +308,16 @@ def check(database_url: str, answers: list, rows: list[tuple[str, int]]) -> dict
     return problems
 
 
+def server_times(access_log: Path) -> list[float]:
+    """Milliseconds each submit spent inside a worker, from gunicorn's access log."""
+    times = []
+    for line in access_log.read_text().splitlines() if access_log.exists() else []:
+        method, path, _status, micros = [*line.split(), "", "", "", ""][:4]
+        if method == "POST" and path.endswith("/submit") and micros.isdigit():
+            times.append(int(micros) / 1000)
+    return times
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, int(len(ordered) * share + 0.999999) - 1)]
@@ -373,6 +386,12 @@ def run_bench(var_dir: str, database_url: str) -> int:
           f"{kinds['double']} double clicks", flush=True)
     print(f"  latency ms: p50 {percentile(times, .5):.0f}, p90 {percentile(times, .9):.0f}, "
           f"p99 {percentile(times, .99):.0f}, max {max(times):.0f}", flush=True)
+    inside = server_times(log_path.with_suffix(".access"))
+    if inside:
+        print(f"  time inside the server ms: p50 {percentile(inside, .5):.0f}, p90 "
+              f"{percentile(inside, .9):.0f}, p99 {percentile(inside, .99):.0f} (the rest of "
+              f"each request's time is waiting for a worker: {os.cpu_count()} CPUs, load "
+              f"average {os.getloadavg()[0]:.1f} at the end)", flush=True)
     problems = check(database_url, answers, rows)
     print("  " + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in
                            problems.items()), flush=True)
