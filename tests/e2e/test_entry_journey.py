@@ -40,7 +40,8 @@ def journey(live_server, transactional_db, edition, settings, tmp_path):
 
     settings.GIAITHUONG_UPLOAD_DIR = tmp_path / "uploads"
     settings.MEDIA_ROOT = tmp_path / "media"
-    extended = (dt.datetime.now(VN) + dt.timedelta(days=30)).date()
+    # A month from today, and never before the deadline itself (the file refuses that).
+    extended = max((dt.datetime.now(VN) + dt.timedelta(days=30)).date(), dt.date(2026, 8, 1))
     reload_edition(edition, ("# deadline_extended = 2026-09-15T23:59:59+07:00",
                              f"deadline_extended = {extended.isoformat()}T23:59:59+07:00"))
     officer = create_user(username="tiep-nhan", password=OFFICER_PASSWORD,
