@@ -39,8 +39,12 @@ setup: $(VENV)/.installed node_modules/.installed
 dev-setup: $(VENV)/.installed-dev node_modules/.installed
 	$(GT) compile_translations
 
+# The site and, beside it, the background worker (mail, duplicate checks, large files); both stop
+# together.
 run: setup
 	@echo "giaithuong: http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
+	@$(GT) db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(GT) runserver $(HOST):$(PORT)
 
 test: dev-setup

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.signals import setting_changed
 
 ROOT = Path(__file__).resolve().parent.parent
 # ../shared sits beside the repository on developer machines and in CI, never on a user's.
@@ -16,6 +17,51 @@ def pytest_configure(config):
 
     # Hashing is not what these tests check; the real hasher stays in every other setting.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run in the test's own process once the change commits, so a test sees
+    # their effects at once; `task_queue` switches a test to the database queue and its worker.
+    settings.TASKS = IMMEDIATE_TASKS
+    setting_changed.send(sender=None, setting="TASKS", value=IMMEDIATE_TASKS, enter=True)
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                               "QUEUES": ["default"]}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                              "QUEUES": ["default"]}}
+
+
+class TaskQueue:
+    """The database queue as production runs it; `run()` is `giaithuong db_worker --batch`."""
+
+    def pending(self) -> int:
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.ready().count()
+
+    def names(self) -> list[str]:
+        from django_tasks_db.models import DBTaskResult
+
+        return [row.task_path.rsplit(".", 1)[1]
+                for row in DBTaskResult.objects.order_by("enqueued_at")]
+
+    def run(self) -> str:
+        import io
+        from unittest import mock
+
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        # The worker drops stale connections between tasks; inside a test's transaction the
+        # connection is the test's own and must stay open.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0",
+                         "--no-reload", stdout=out, stderr=out)
+        return out.getvalue()
+
+
+@pytest.fixture
+def task_queue(settings):
+    settings.TASKS = DATABASE_TASKS
+    yield TaskQueue()
 
 
 @pytest.fixture(autouse=True)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "giaithuong.common",
     "giaithuong.accounts",
     "giaithuong.editions",
@@ -208,6 +210,21 @@ EMAIL_BACKEND = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
 }.get(_email_backend, _email_backend)
+
+# Background work (mail, duplicate detection, inspection of large files): Django's tasks API
+# (the django-tasks backport) with its queue in the database, so one machine needs no broker;
+# `giaithuong db_worker` runs it (`make run` starts one). GIAITHUONG_TASKS=immediate runs each
+# task in the process that enqueued it, once the change has committed (tests, scripts).
+_tasks_backend = os.environ.get("GIAITHUONG_TASKS", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }.get(_tasks_backend, _tasks_backend),
+        "QUEUES": ["default"],
+    }
+}
 
 # Request size limits: anything larger is refused with a clear 400 page, not stored.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024))

@@ -1,5 +1,6 @@
 """The file pipeline with real small files: once a file is attached (after commit) it is
-inspected and copied without its authors' metadata; large files wait for `inspect_pending`;
+inspected and copied without its authors' metadata; large files go to the background worker,
+and `inspect_pending` sweeps up what it never reached;
 bombs and damaged files are findings, never opened for a copy; the work is done once."""
 
 import datetime as dt
@@ -112,7 +113,7 @@ def test_bombs_and_damaged_files_are_findings_and_are_not_copied(
     assert not item.blind_file and item.inspection["blind"] is None
 
 
-def test_a_tampered_stored_file_is_reported(draft, owner, settings,
+def test_a_tampered_stored_file_is_reported(draft, owner, settings, task_queue,
                                             django_capture_on_commit_callbacks):
     settings.GIAITHUONG_INSPECT_INLINE_BYTES = 0
     item = attach(draft, owner, files.pdf_bytes(), "a.pdf",
@@ -125,18 +126,18 @@ def test_a_tampered_stored_file_is_reported(draft, owner, settings,
 
 # --- large files, the command, claims ------------------------------------------------------------
 
-def test_large_files_wait_for_inspect_pending_which_is_idempotent(
-        draft, owner, settings, django_capture_on_commit_callbacks):
+def test_large_files_go_to_the_worker_which_is_idempotent(
+        draft, owner, settings, task_queue, django_capture_on_commit_callbacks):
     settings.GIAITHUONG_INSPECT_INLINE_BYTES = 1000
     item = attach(draft, owner, files.pdf_bytes(pages=2), "lon.pdf",
                   capture=django_capture_on_commit_callbacks)
     assert item.size > 1000 and item.inspected_at is None
+    assert task_queue.names() == ["inspect_entry_file"]
     assert list(pipeline.pending_files()) == [item]
-    out = io.StringIO()
-    call_command("inspect_pending", stdout=out)
-    assert "inspected 1 file(s)" in out.getvalue()
+    task_queue.run()
     item.refresh_from_db()
     assert item.page_count == 2 and item.blind_file
+    assert task_queue.pending() == 0 and not pipeline.pending_files().exists()
     first_copy = item.blind_file.name
     out = io.StringIO()
     call_command("inspect_pending", stdout=out)
@@ -150,8 +151,24 @@ def test_large_files_wait_for_inspect_pending_which_is_idempotent(
     assert item.blind_file.name != first_copy
 
 
+def test_inspect_pending_sweeps_up_what_the_worker_never_reached(
+        draft, owner, settings, task_queue, django_capture_on_commit_callbacks):
+    settings.GIAITHUONG_INSPECT_INLINE_BYTES = 1000
+    item = attach(draft, owner, files.pdf_bytes(pages=2), "lon.pdf",
+                  capture=django_capture_on_commit_callbacks)
+    out = io.StringIO()
+    call_command("inspect_pending", stdout=out)
+    assert "inspected 1 file(s)" in out.getvalue()
+    item.refresh_from_db()
+    first_copy = item.blind_file.name
+    task_queue.run()  # the worker comes late: the file is done, nothing is copied twice
+    item.refresh_from_db()
+    assert item.blind_file.name == first_copy
+    assert AuditEvent.objects.filter(action="entry.file_inspected").count() == 1
+
+
 def test_a_file_claimed_by_a_live_process_is_left_and_a_stale_claim_is_taken(
-        draft, owner, settings, django_capture_on_commit_callbacks):
+        draft, owner, settings, task_queue, django_capture_on_commit_callbacks):
     settings.GIAITHUONG_INSPECT_INLINE_BYTES = 0
     item = attach(draft, owner, files.pdf_bytes(), "a.pdf",
                   capture=django_capture_on_commit_callbacks)
@@ -164,7 +181,7 @@ def test_a_file_claimed_by_a_live_process_is_left_and_a_stale_claim_is_taken(
     assert pipeline.inspect_entry_file(item.pk).inspected_at is not None
 
 
-def test_a_removed_file_is_not_inspected(draft, owner, settings,
+def test_a_removed_file_is_not_inspected(draft, owner, settings, task_queue,
                                          django_capture_on_commit_callbacks):
     settings.GIAITHUONG_INSPECT_INLINE_BYTES = 0
     item = attach(draft, owner, files.pdf_bytes(), "a.pdf",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Lower
@@ -44,12 +44,23 @@ def file_kind(content_type: str) -> str | None:
 
 # --- category rules ------------------------------------------------------------------------------
 
+_RULES_BY_FILE: dict[str, dict[str, engine.CategoryRules]] = {}
+
+
 def category_rules(edition, code: str) -> engine.CategoryRules | None:
     """The rules of category `code` in the edition's file as loaded; None if it lists none.
-    Built once per edition object (a request's, or the cached current edition's)."""
+    Built once per edition file and process (keyed by the file's SHA-256)."""
     rules = getattr(edition, "_category_rules", None)
     if rules is None:
-        rules = edition._category_rules = rules_by_category(edition.rules)
+        digest = edition.source_sha256
+        rules = _RULES_BY_FILE.get(digest) if digest else None
+        if rules is None:
+            rules = rules_by_category(edition.rules)
+            if digest:
+                if len(_RULES_BY_FILE) >= 16:
+                    _RULES_BY_FILE.pop(next(iter(_RULES_BY_FILE)))
+                _RULES_BY_FILE[digest] = rules
+        edition._category_rules = rules
     return rules.get(code)
 
 
@@ -65,15 +76,6 @@ def person_key(email: str, user_id: int | None, user_email: str = "") -> str | N
 def author_key(author: EntryAuthor) -> str | None:
     user_email = author.user.email if author.user_id and author.user else ""
     return person_key(author.email, author.user_id, user_email)
-
-
-def _user_keys(users: Iterable[User]) -> frozenset[str]:
-    keys = set()
-    for user in users:
-        keys.add(f"user:{user.pk}")
-        if user.email:
-            keys.add(user.email.strip().lower())
-    return frozenset(keys)
 
 
 def _authors(entry: Entry) -> list[EntryAuthor]:
@@ -154,42 +156,54 @@ def entry_form(entry: Entry) -> EntryForm:
     )
 
 
-def _other_entries(entry: Entry, keys: set[str]) -> dict[int, frozenset[str]]:
-    """Other live entries of the edition sharing a person with `entry`: id -> their people."""
-    emails = {k for k in keys if not k.startswith("user:")}
-    user_ids = {int(k[5:]) for k in keys if k.startswith("user:")}
-    if emails:
+def _other_entries(entry: Entry, authors: list[EntryAuthor]) -> dict[int, frozenset[str]]:
+    """Other live entries of the edition sharing a person with `entry`: id -> their people.
+    A person is matched by e-mail or by account: a linked author's own account, or the
+    account that holds an unlinked author's e-mail. Plain lookups that stay index probes."""
+    emails = {key for key in map(author_key, authors) if key and not key.startswith("user:")}
+    user_ids = {a.user_id for a in authors if a.user_id}
+    unlinked = {a.email.strip().lower() for a in authors if not a.user_id and a.email}
+    if unlinked:
         user_ids |= set(User.objects.annotate(address=Lower("email"))
-                        .filter(address__in=emails).values_list("pk", flat=True))
-    match = Q(email__in=emails) | Q(user_id__in=user_ids)
-    others = (EntryAuthor.objects.filter(match, entry__edition_id=entry.edition_id,
+                        .filter(address__in=unlinked).values_list("pk", flat=True))
+    ids = set(EntryAuthor.objects.filter(Q(email__in=emails) | Q(user_id__in=user_ids),
+                                         entry__edition_id=entry.edition_id,
                                          entry__status__in=sorted(LIVE))
-              .exclude(entry_id=entry.pk).values_list("entry_id", flat=True).distinct())
+              .exclude(entry_id=entry.pk).values_list("entry_id", flat=True))
+    if not ids:
+        return {}
     people: dict[int, set[str]] = defaultdict(set)
-    for row in EntryAuthor.objects.filter(entry_id__in=list(others)).select_related("user"):
-        key = author_key(row)
+    for entry_id, email, user_id, user_email in (
+            EntryAuthor.objects.filter(entry_id__in=sorted(ids))
+            .values_list("entry_id", "email", "user_id", "user__email")):
+        key = person_key(email, user_id, user_email or "")
         if key:
-            people[row.entry_id].add(key)
+            people[entry_id].add(key)
     return {entry_id: frozenset(found) for entry_id, found in people.items()}
 
 
 def eligibility_context(entry: Entry) -> engine.EligibilityContext:
-    keys = {key for key in map(author_key, _authors(entry)) if key}
+    authors = _authors(entry)
+    keys = {key for key in map(author_key, authors) if key}
     by_author: dict[str, int] = defaultdict(int)
     by_group: dict[frozenset, int] = defaultdict(int)
     if keys:
-        for people in _other_entries(entry, keys).values():
+        for people in _other_entries(entry, authors).values():
             for key in people & keys:
                 by_author[key] += 1
             by_group[people] += 1
     grants = (RoleGrant.objects.filter(
         Q(role__in=[Role.JUROR, Role.COUNCIL_CHAIR], council__edition_id=entry.edition_id)
         | Q(role=Role.ORGANISER, edition_id=entry.edition_id)
-        | Q(role=Role.ORGANISER, edition__isnull=True)).select_related("user"))
-    jurors, organisers = [], []
-    for grant in grants:
-        (organisers if grant.role == Role.ORGANISER else jurors).append(grant.user)
+        | Q(role=Role.ORGANISER, edition__isnull=True))
+        .values_list("role", "user_id", "user__email"))
+    jurors, organisers = set(), set()
+    for role, user_id, email in grants:
+        keys = organisers if role == Role.ORGANISER else jurors
+        keys.add(f"user:{user_id}")
+        if email:
+            keys.add(email.strip().lower())
     return engine.EligibilityContext(entries_by_author=dict(by_author),
                                      entries_by_group=dict(by_group),
-                                     juror_ids=_user_keys(jurors),
-                                     organiser_ids=_user_keys(organisers))
+                                     juror_ids=frozenset(jurors),
+                                     organiser_ids=frozenset(organisers))

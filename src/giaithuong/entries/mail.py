@@ -1,13 +1,10 @@
 """Mail to participants about their entries: received, resubmitted, valid, returned for fixes,
-rejected, withdrawn. Sent after the change commits (services use `transaction.on_commit`), in
-the participant's language, with a link to the entry's page. A mail that cannot be sent is
-logged; it never undoes the change it reports.
+rejected, withdrawn. Sent in the background once the change has committed (services enqueue
+`tasks.send_entry_mail`), in the participant's language, with a link to the entry's page. A
+mail that cannot be sent is retried by the task; it never undoes the change it reports.
 """
 
 from __future__ import annotations
-
-import logging
-import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -18,8 +15,6 @@ from django.utils import translation
 from giaithuong.editions.models import localized
 from giaithuong.editions.rules import time_zone
 from giaithuong.entries.models import Entry, EntryStatus
-
-log = logging.getLogger(__name__)
 
 KINDS = frozenset({"submitted", "resubmitted", "marked_valid", "returned", "rejected",
                    "withdrawn"})
@@ -70,7 +65,8 @@ def compose(entry: Entry, kind: str) -> tuple[str, str]:
 
 
 def send_status_mail(entry_id: int, kind: str) -> bool:
-    """Mail the entry's participant about `kind`; False when it was not sent."""
+    """Mail the entry's participant about `kind`; False when there is nobody to write to.
+    A refusing or unreachable mail server raises (`smtplib.SMTPException`, `OSError`)."""
     if kind not in KINDS:
         raise ValueError(f"unknown entry mail {kind!r}")
     entry = (Entry.objects.select_related("owner", "edition", "category")
@@ -80,11 +76,5 @@ def send_status_mail(entry_id: int, kind: str) -> bool:
     language = entry.owner.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         subject, body = compose(entry, kind)
-    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.owner.email])
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
-        log.warning("entry %s: the %s mail to its participant failed", entry_id, kind,
-                    exc_info=True)
-        return False
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.owner.email]).send()
     return True

@@ -406,7 +406,8 @@ class SimilarityKey(models.Model):
     digest of its text. Entries sharing a key are the only ones compared, so a submit looks at
     a handful of candidates, not the whole edition."""
 
-    edition = models.ForeignKey("editions.Edition", on_delete=models.CASCADE,
+    # No index of its own: an edition holds most keys, so the lookup goes through the key.
+    edition = models.ForeignKey("editions.Edition", on_delete=models.CASCADE, db_index=False,
                                 related_name="+", verbose_name=_("edition"))
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="similarity_keys",
                               verbose_name=_("entry"))
@@ -415,7 +416,9 @@ class SimilarityKey(models.Model):
     class Meta:
         verbose_name = _("similarity key")
         verbose_name_plural = _("similarity keys")
-        indexes = [models.Index(fields=["edition", "key"], name="similaritykey_lookup")]
+        # The key leads: it is the selective column, so the lookup stays an index probe even
+        # when the statistics still think the table is empty (the first burst of an edition).
+        indexes = [models.Index(fields=["key", "edition"], name="similaritykey_by_key")]
         constraints = [
             models.UniqueConstraint(fields=["entry", "key"], name="similaritykey_unique"),
         ]

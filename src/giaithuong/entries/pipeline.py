@@ -5,9 +5,9 @@
 type, pages or running time and problems (`inspection.inspect_file`, plus the category's limits
 for the work itself), and a copy without its authors' metadata for blind judging
 (`blind.make_blind_copy`); `services.record_inspection` writes both. A large one (above
-`GIAITHUONG_INSPECT_INLINE_BYTES`, 32 MiB by default: video, long audio, big scans) is left for
-`giaithuong inspect_pending`, which a timer or a service runs (`--watch` keeps it polling), so
-no participant waits minutes for ffmpeg to copy a 4 GB film.
+`GIAITHUONG_INSPECT_INLINE_BYTES`, 32 MiB by default: video, long audio, big scans) goes to the
+background worker (`tasks.inspect_entry_file`), so no participant waits minutes for ffmpeg to
+copy a 4 GB film; `giaithuong inspect_pending` sweeps up any file the worker never reached.
 
 Idempotent: a file is claimed (`EntryFile.inspection_claimed_at`) by one process at a time and
 skipped once inspected; a claim older than `CLAIM_TTL` (a crashed worker) is taken over. The
@@ -30,6 +30,7 @@ from django.core.files import File
 from django.db.models import Q
 from django.utils import timezone
 
+from giaithuong.common.tasks import enqueue_after_commit
 from giaithuong.entries import blind, inspection, inspection_messages
 from giaithuong.entries.facts import category_rules
 from giaithuong.entries.models import EntryFile, FileRole
@@ -48,10 +49,12 @@ def inline_limit() -> int:
 
 
 def on_file_attached(sender, entry_file: EntryFile, **kwargs) -> None:
-    """Inspect a small file now; leave a large one to `inspect_pending`."""
+    """Inspect a small file now; hand a large one to the background worker."""
     if entry_file.size > inline_limit():
-        log.info("entry file %s (%s bytes) left for inspect_pending", entry_file.pk,
-                 entry_file.size)
+        from giaithuong.entries import tasks
+
+        log.info("entry file %s (%s bytes) left for the worker", entry_file.pk, entry_file.size)
+        enqueue_after_commit(tasks.inspect_entry_file, entry_file.pk)
         return
     inspect_entry_file(entry_file.pk)  # a failure is logged by send_robust; the file stays
 

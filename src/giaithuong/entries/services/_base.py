@@ -42,12 +42,13 @@ def local_text(moment_: dt.datetime, edition) -> str:
     return moment_.astimezone(zone(edition)).strftime("%H:%M:%S %d/%m/%Y")
 
 
-def lock(entry: Entry | int) -> Entry:
+def lock(entry: Entry | int, *, related: tuple[str, ...] = ("edition", "category", "owner"),
+         defer: tuple[str, ...] = ()) -> Entry:
     """The entry, re-read and locked until the transaction ends (SQLite: the whole database is
     already locked, as our transactions begin IMMEDIATE)."""
     pk = entry.pk if isinstance(entry, Entry) else entry
     row = (Entry.objects.select_for_update(of=("self",))
-           .select_related("edition", "category", "owner").filter(pk=pk).first())
+           .select_related(*related).defer(*defer).filter(pk=pk).first())
     if row is None:
         raise EntryError(_("This entry does not exist."), code="not_found")
     return row

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from giaithuong.entries import mail
+from giaithuong.common.tasks import enqueue_after_commit
+from giaithuong.entries import tasks
 from giaithuong.entries.cleaning import clean_text
 from giaithuong.entries.errors import EntryConflict, EntryError
 from giaithuong.entries.models import Entry, EntryStatus
@@ -91,7 +92,7 @@ def _decide(entry: Entry, actor, to: EntryStatus, *, note: str, now: dt.datetime
                      note=note)
         record_audit(f"entry.{ACTIONS[to]}", actor=actor, entry=row, before=before,
                      after={"status": to, **fields})
-        transaction.on_commit(lambda: mail.send_status_mail(row.pk, ACTIONS[to]))
+        enqueue_after_commit(tasks.send_entry_mail, row.pk, ACTIONS[to])
     return row
 
 

@@ -11,12 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from giaithuong.accounts.models import User
-from giaithuong.entries import eligibility, mail
+from giaithuong.common.tasks import enqueue_after_commit
+from giaithuong.entries import eligibility, tasks
 from giaithuong.entries.cleaning import clean_text
 from giaithuong.entries.entry_checks import check_form
 from giaithuong.entries.errors import DeadlinePassed, EntryBlocked, EntryConflict, EntryError
@@ -39,7 +40,6 @@ from giaithuong.entries.services._base import (
     require_editable,
     require_owner,
 )
-from giaithuong.entries.signals import entry_submitted
 
 MAX_KEY_LENGTH = 200
 
@@ -72,7 +72,9 @@ def violations(entry: Entry, *, now: dt.datetime | None = None) -> list[eligibil
 
 
 def _refuse_if_blocked(entry: Entry, now: dt.datetime) -> None:
-    found = violations(entry, now=now)
+    with parts_read_once(entry):
+        _lock_people(entry)
+        found = violations(entry, now=now)
     blocking = [v for v in found if v.blocking]
     if blocking:
         raise EntryBlocked(format_lazy(
@@ -114,18 +116,28 @@ def _remember(actor, key: str, entry: Entry, response: dict[str, Any]) -> None:
 # --- numbering ----------------------------------------------------------------------------------
 
 def _next_sequence(entry: Entry) -> int:
+    """The category's next receipt number. One statement takes it and holds the category's
+    row until the submit commits, so numbers are handed out in order without gaps."""
     lookup = {"edition_id": entry.edition_id, "category_id": entry.category_id}
-    sequence = ReceiptSequence.objects.select_for_update().filter(**lookup).first()
-    if sequence is None:  # the category's first submit
+    number = _take_number(**lookup)
+    if number is None:  # the category's first submit
         try:
             with transaction.atomic():  # a savepoint: a lost race to create the row is harmless
                 ReceiptSequence.objects.get_or_create(**lookup)
         except IntegrityError:
             pass
-        sequence = ReceiptSequence.objects.select_for_update().get(**lookup)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return sequence.last_number
+        number = _take_number(**lookup)
+    return number
+
+
+def _take_number(*, edition_id: int, category_id: int) -> int | None:
+    table = connection.ops.quote_name(ReceiptSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608
+                       "WHERE edition_id = %s AND category_id = %s RETURNING last_number",
+                       [edition_id, category_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def receipt_number(entry: Entry, sequence: int) -> str:
@@ -138,8 +150,9 @@ def receipt_number(entry: Entry, sequence: int) -> str:
 
 def _lock_people(entry: Entry) -> None:
     """Hold the owner's and linked authors' accounts, so two entries of one person submitted
-    at once cannot both slip under the per-author limit (PostgreSQL; SQLite is serial)."""
-    ids = {entry.owner_id, *entry.authors.exclude(user=None).values_list("user_id", flat=True)}
+    at once cannot both slip under the per-author limit (PostgreSQL; SQLite is serial). Called
+    with the entry's authors read (`parts_read_once`)."""
+    ids = {entry.owner_id, *(a.user_id for a in entry.authors.all() if a.user_id)}
     list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
@@ -149,6 +162,21 @@ def _response(entry: Entry) -> dict[str, Any]:
 
 
 # --- submit ---------------------------------------------------------------------------------------
+
+# What a submit changes; `updated_at` (auto_now) moves with it.
+SUBMIT_FIELDS = ["receipt_sequence", "receipt_number", "status", "submitted_at", "version",
+                 "updated_at"]
+RESUBMIT_FIELDS = ["status", "resubmitted_at", "version", "updated_at"]
+
+
+def _lock_own(entry: Entry | int, actor) -> Entry:
+    """The actor's entry, locked; the owner is the actor, so their account is not read again,
+    and the edition's rules come parsed from memory, so their JSON is not fetched."""
+    row = lock(entry, related=("edition", "category"), defer=("edition__spec",))
+    require_owner(row, actor)
+    row.owner = actor
+    return row
+
 
 def submit_entry(entry: Entry, actor, idempotency_key: str, *,
                  now: dt.datetime | None = None) -> SubmitResult:
@@ -160,8 +188,7 @@ def submit_entry(entry: Entry, actor, idempotency_key: str, *,
     key = _clean_key(idempotency_key)
     now = moment(now)
     with transaction.atomic():
-        row = lock(entry)
-        require_owner(row, actor)
+        row = _lock_own(entry, actor)
         replayed = _replay(actor, key, row)
         if replayed is not None:
             return replayed
@@ -170,20 +197,18 @@ def submit_entry(entry: Entry, actor, idempotency_key: str, *,
         if row.status != EntryStatus.DRAFT:
             raise EntryConflict(_already(row), code="already_submitted")
         require_editable(row, now)
-        _lock_people(row)
         _refuse_if_blocked(row, now)
         row.receipt_sequence = _next_sequence(row)
         row.receipt_number = receipt_number(row, row.receipt_sequence)
         row.status, row.submitted_at = EntryStatus.SUBMITTED, now
         row.version += 1
-        row.save()
+        row.save(update_fields=SUBMIT_FIELDS)
         response = _response(row)
         _remember(actor, key, row, response)
         record_event(row, actor=actor, action="submitted", from_status=EntryStatus.DRAFT, at=now)
         record_audit("entry.submitted", actor=actor, entry=row,
                      before={"status": EntryStatus.DRAFT}, after=response)
-        transaction.on_commit(lambda: mail.send_status_mail(row.pk, "submitted"))
-        transaction.on_commit(lambda: _submitted(row))
+        _follow_up(row, "submitted")
     return SubmitResult(entry=row, receipt_number=row.receipt_number, replayed=False,
                         response=response)
 
@@ -194,8 +219,7 @@ def resubmit_entry(entry: Entry, actor, idempotency_key: str, *,
     key = _clean_key(idempotency_key)
     now = moment(now)
     with transaction.atomic():
-        row = lock(entry)
-        require_owner(row, actor)
+        row = _lock_own(entry, actor)
         replayed = _replay(actor, key, row)
         if replayed is not None:
             return replayed
@@ -208,24 +232,23 @@ def resubmit_entry(entry: Entry, actor, idempotency_key: str, *,
 
 def _resubmit(row: Entry, actor, key: str, now: dt.datetime) -> SubmitResult:
     require_editable(row, now)
-    _lock_people(row)
     _refuse_if_blocked(row, now)
     row.status, row.resubmitted_at = EntryStatus.SUBMITTED, now
     row.version += 1
-    row.save()
+    row.save(update_fields=RESUBMIT_FIELDS)
     response = _response(row)
     _remember(actor, key, row, response)
     record_event(row, actor=actor, action="resubmitted", from_status=EntryStatus.RETURNED, at=now)
     record_audit("entry.resubmitted", actor=actor, entry=row,
                  before={"status": EntryStatus.RETURNED}, after=response)
-    transaction.on_commit(lambda: mail.send_status_mail(row.pk, "resubmitted"))
-    transaction.on_commit(lambda: _submitted(row))
+    _follow_up(row, "resubmitted")
     return SubmitResult(entry=row, receipt_number=row.receipt_number, replayed=False,
                         response=response)
 
 
-def _submitted(row: Entry) -> None:
-    entry_submitted.send_robust(sender=Entry, entry_id=row.pk, entry=row)
+def _follow_up(row: Entry, kind: str) -> None:
+    """The participant's mail and duplicate detection, in the background once committed."""
+    enqueue_after_commit(tasks.follow_up_submit, row.pk, kind)
 
 
 def _already(row: Entry):
@@ -270,5 +293,5 @@ def withdraw_entry(entry: Entry, actor, *, reason: str = "",
         record_audit("entry.withdrawn", actor=actor, entry=row, before={"status": before},
                      after={"status": row.status, "reason": note})
         if before != EntryStatus.DRAFT:
-            transaction.on_commit(lambda: mail.send_status_mail(row.pk, "withdrawn"))
+            enqueue_after_commit(tasks.send_entry_mail, row.pk, "withdrawn")
     return row

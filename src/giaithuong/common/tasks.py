@@ -1,0 +1,55 @@
+"""Background work: Django's tasks API (the django-tasks backport on Django 5.2).
+
+Services never run slow follow-up work (mail, duplicate detection, inspection of large files)
+in the request that made a change; they hand it to `enqueue_after_commit`, and `giaithuong
+db_worker` runs it. Every task is idempotent: a task run twice (a worker killed mid-task and its
+task run again) does no harm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+
+def _queue_in_database(task) -> bool:
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(task.get_backend(), DatabaseBackend)
+
+
+def enqueue_after_commit(task, *args: Any, **kwargs: Any) -> None:
+    """Have `task(*args, **kwargs)` run once the current transaction has committed.
+
+    With the queue in the database, the task's row is written inside the transaction: the
+    change and its follow-up work commit together or not at all, so a process that dies right
+    after the commit loses no mail, and a rolled-back change sends none. Other backends (the
+    immediate one of tests and scripts) are called after the commit; a failure to enqueue there
+    is logged and never undoes the change."""
+    if _queue_in_database(task):
+        task.enqueue(*args, **kwargs)
+        return
+
+    def enqueue() -> None:
+        try:
+            task.enqueue(*args, **kwargs)
+        except Exception:  # the change has committed; losing its follow-up must not undo it
+            log.exception("could not enqueue %s%r", task.name, args)
+
+    transaction.on_commit(enqueue)
+
+
+def retry_later(task, attempt: int, *args: Any, attempts: int, **kwargs: Any) -> bool:
+    """Enqueue `task` again for attempt `attempt + 1`, after 1, 2, 4, 8… minutes; False when
+    `attempts` are used up or the backend cannot defer (then the failure stays logged)."""
+    if attempt >= attempts or not task.get_backend().supports_defer:
+        return False
+    when = timezone.now() + dt.timedelta(minutes=2 ** (attempt - 1))
+    task.using(run_after=when).enqueue(*args, attempt=attempt + 1, **kwargs)
+    return True
