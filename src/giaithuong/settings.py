@@ -226,6 +226,11 @@ TASKS = {
     }
 }
 
+# Abuse limits (common/throttle.py): registrations per client address, counted in the cache.
+# Behind a reverse proxy, list it in GIAITHUONG_TRUSTED_PROXIES so X-Forwarded-For is believed.
+GIAITHUONG_REGISTRATION_LIMIT = os.environ.get("GIAITHUONG_REGISTRATION_LIMIT", "10/hour")
+GIAITHUONG_TRUSTED_PROXIES = env_list("GIAITHUONG_TRUSTED_PROXIES")
+
 # Request size limits: anything larger is refused with a clear 400 page, not stored.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

@@ -10,6 +10,7 @@ from giaithuong.accounts import participants
 from giaithuong.accounts.models import ConsentPurpose
 from giaithuong.accounts.participants import ParticipantError, Verified
 from giaithuong.accounts.roles import Role
+from giaithuong.common import throttle
 from giaithuong.common.access import PUBLIC, SIGNED_IN, roles
 from giaithuong.common.api_access import api_access
 
@@ -122,7 +123,7 @@ def consent_text(request):
             "privacy_notice": request.build_absolute_uri(reverse("accounts:privacy"))}
 
 
-@router.post("/register", response={202: Detail, 400: FieldErrors}, auth=None,
+@router.post("/register", response={202: Detail, 400: FieldErrors, 429: Detail}, auth=None,
              summary="Register a participant; a verification link goes to the address")
 @api_access(PUBLIC)
 def register(request, payload: RegisterIn):
@@ -132,7 +133,11 @@ def register(request, payload: RegisterIn):
         participants.register_participant(
             full_name=payload.full_name, email=payload.email, password=payload.password,
             consent=payload.consent, language=payload.language or get_language()[:2],
-            ip_address=request.META.get("REMOTE_ADDR"), request=request)
+            ip_address=throttle.client_address(request), request=request)
+    except participants.TooManyRegistrations as error:
+        response = JsonResponse({"detail": str(error.errors["__all__"][0])}, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     except ParticipantError as error:
         return Status(400, _errors(error.errors))
     return Status(202, {"detail": gettext("Check your mail: open the link we sent to verify your "

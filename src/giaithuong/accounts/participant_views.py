@@ -29,6 +29,7 @@ from giaithuong.accounts.participant_forms import (
 )
 from giaithuong.accounts.participants import ParticipantError, Verified
 from giaithuong.accounts.roles import Role
+from giaithuong.common import throttle
 from giaithuong.common.access import PUBLIC, SIGNED_IN, access, roles
 
 PARTICIPANTS = roles(Role.PARTICIPANT)
@@ -48,16 +49,24 @@ def register(request):
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
     form = RegistrationForm(request.POST or None)
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
             participants.register_participant(
                 **form.registration(), language=_language(),
-                ip_address=request.META.get("REMOTE_ADDR"), request=request)
+                ip_address=throttle.client_address(request), request=request)
+        except participants.TooManyRegistrations as error:
+            form.add_service_errors(error.errors)
+            retry_after = error.retry_after
         except ParticipantError as error:  # the form checks the same rules; belt and braces
             form.add_service_errors(error.errors)
         else:
             return redirect("accounts:verification_sent")
-    return render(request, TEMPLATES + "register.html", {"form": form})
+    response = render(request, TEMPLATES + "register.html", {"form": form},
+                      status=200 if retry_after is None else 429)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @access(PUBLIC)

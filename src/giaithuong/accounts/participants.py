@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from giaithuong.accounts.countries import CODES
 from giaithuong.accounts.models import (
@@ -49,7 +50,7 @@ from giaithuong.accounts.models import (
 )
 from giaithuong.accounts.roles import Role
 from giaithuong.accounts.services import grant_role
-from giaithuong.common import audit
+from giaithuong.common import audit, throttle
 from giaithuong.common.models import AuditEvent
 from giaithuong.common.text import nfc
 
@@ -85,12 +86,30 @@ def resend_cooldown() -> int:
     return int(getattr(settings, "GIAITHUONG_VERIFICATION_RESEND_SECONDS", 120))
 
 
+def registration_limit() -> throttle.Limit | None:
+    """Registrations one network address may make (GIAITHUONG_REGISTRATION_LIMIT, "10/hour")."""
+    return throttle.Limit.parse(getattr(settings, "GIAITHUONG_REGISTRATION_LIMIT", "10/hour"))
+
+
 class ParticipantError(Exception):
     """Input a service refuses, field by field: {"email": ["…"], …}."""
 
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items()))
         self.errors = errors
+
+
+class TooManyRegistrations(ParticipantError):
+    """One address registered too many accounts lately; `retry_after` seconds to wait."""
+
+    def __init__(self, retry_after: int):
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__({"__all__": [ngettext(
+            "Too many accounts have been registered from your network. Try again in "
+            "%(minutes)d minute.",
+            "Too many accounts have been registered from your network. Try again in "
+            "%(minutes)d minutes.", minutes) % {"minutes": minutes}]})
+        self.retry_after = retry_after
 
 
 # ---- other apps' data about a person --------------------------------------------------------
@@ -260,6 +279,10 @@ def register_participant(*, full_name: str, email: str, password: str, consent: 
                                  consent=consent)
     if errors:
         raise ParticipantError(errors)
+    try:  # counted only once the form is right, so a typo costs no attempt
+        throttle.hit("register", ip_address or "", registration_limit())
+    except throttle.Throttled as refused:
+        raise TooManyRegistrations(refused.retry_after) from None
     address = normalise_email(email)
     language = language if language in LANGUAGES else "vi"
     user = None

@@ -69,8 +69,9 @@ def send_status_mail(entry_id: int, kind: str) -> bool:
     A refusing or unreachable mail server raises (`smtplib.SMTPException`, `OSError`)."""
     if kind not in KINDS:
         raise ValueError(f"unknown entry mail {kind!r}")
+    # The edition's rules come parsed from memory (`Edition.rules`); their JSON stays behind.
     entry = (Entry.objects.select_related("owner", "edition", "category")
-             .filter(pk=entry_id).first())
+             .defer("edition__spec").filter(pk=entry_id).first())
     if entry is None or not entry.owner.email:
         return False
     language = entry.owner.preferred_language or settings.LANGUAGE_CODE
