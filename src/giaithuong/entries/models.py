@@ -206,6 +206,9 @@ class EntryAuthor(models.Model):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
         ordering = ["entry_id", "position"]
+        # A submit counts the person's other entries by e-mail or by account (the account's
+        # foreign key has its index): an index probe, not a pass over every author.
+        indexes = [models.Index(fields=["email"], name="entryauthor_email")]
         constraints = [
             models.UniqueConstraint(fields=["entry", "position"], name="entryauthor_position"),
             models.CheckConstraint(name="entryauthor_share_range",
