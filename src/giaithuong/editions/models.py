@@ -9,27 +9,21 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from giaithuong.common.memo import remembered
 from giaithuong.editions.rules import EditionSpec, roman
 
 # Parsed specs by the SHA-256 of the file they came from: a spec is read into objects once per
 # process, not on every request that loads its edition (a submit, a rules page).
 _PARSED_SPECS: dict[str, EditionSpec] = {}
-_PARSED_SPECS_KEPT = 16
 
 
 def parsed_spec(edition: "Edition") -> EditionSpec:
     """The edition's spec as objects; its JSON is read (and fetched, when the query left it
     out) only the first time this process meets the file."""
-    digest = edition.source_sha256
-    if not digest:
+    if not edition.source_sha256:
         return EditionSpec.model_validate(edition.spec)
-    parsed = _PARSED_SPECS.get(digest)
-    if parsed is None:
-        parsed = EditionSpec.model_validate(edition.spec)
-        if len(_PARSED_SPECS) >= _PARSED_SPECS_KEPT:
-            _PARSED_SPECS.pop(next(iter(_PARSED_SPECS)))
-        _PARSED_SPECS[digest] = parsed
-    return parsed
+    return remembered(_PARSED_SPECS, edition.source_sha256,
+                      lambda: EditionSpec.model_validate(edition.spec))
 
 
 def localized(obj, field: str) -> str:

@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 
 from giaithuong.accounts.models import RoleGrant, User
 from giaithuong.accounts.roles import Role
+from giaithuong.common.memo import remembered
 from giaithuong.entries import eligibility as engine
 from giaithuong.entries.eligibility_rules import rules_by_category
 from giaithuong.entries.entry_checks import AuthorForm, EntryForm
@@ -52,15 +53,12 @@ def category_rules(edition, code: str) -> engine.CategoryRules | None:
     Built once per edition file and process (keyed by the file's SHA-256)."""
     rules = getattr(edition, "_category_rules", None)
     if rules is None:
+        def make():
+            return rules_by_category(edition.rules)
+
         digest = edition.source_sha256
-        rules = _RULES_BY_FILE.get(digest) if digest else None
-        if rules is None:
-            rules = rules_by_category(edition.rules)
-            if digest:
-                if len(_RULES_BY_FILE) >= 16:
-                    _RULES_BY_FILE.pop(next(iter(_RULES_BY_FILE)))
-                _RULES_BY_FILE[digest] = rules
-        edition._category_rules = rules
+        rules = edition._category_rules = (
+            remembered(_RULES_BY_FILE, digest, make) if digest else make())
     return rules.get(code)
 
 

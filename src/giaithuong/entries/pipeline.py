@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from giaithuong.common.tasks import enqueue_after_commit
-from giaithuong.entries import blind, inspection, inspection_messages
+from giaithuong.entries import blind, inspection, inspection_messages, tasks
 from giaithuong.entries.facts import category_rules
 from giaithuong.entries.models import EntryFile, FileRole
 from giaithuong.entries.services import record_inspection
@@ -51,8 +51,6 @@ def inline_limit() -> int:
 def on_file_attached(sender, entry_file: EntryFile, **kwargs) -> None:
     """Inspect a small file now; hand a large one to the background worker."""
     if entry_file.size > inline_limit():
-        from giaithuong.entries import tasks
-
         log.info("entry file %s (%s bytes) left for the worker", entry_file.pk, entry_file.size)
         enqueue_after_commit(tasks.inspect_entry_file, entry_file.pk)
         return

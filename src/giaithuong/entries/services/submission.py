@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -72,9 +73,7 @@ def violations(entry: Entry, *, now: dt.datetime | None = None) -> list[eligibil
 
 
 def _refuse_if_blocked(entry: Entry, now: dt.datetime) -> None:
-    with parts_read_once(entry):
-        _lock_people(entry)
-        found = violations(entry, now=now)
+    found = violations(entry, now=now)
     blocking = [v for v in found if v.blocking]
     if blocking:
         raise EntryBlocked(format_lazy(
@@ -131,8 +130,13 @@ def _next_sequence(entry: Entry) -> int:
 
 
 def _take_number(*, edition_id: int, category_id: int) -> int | None:
+    rows = ReceiptSequence.objects.filter(edition_id=edition_id, category_id=category_id)
+    if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
+        if not rows.update(last_number=F("last_number") + 1):
+            return None
+        return rows.values_list("last_number", flat=True).get()
     table = connection.ops.quote_name(ReceiptSequence._meta.db_table)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # one statement: RETURNING (PostgreSQL, SQLite 3.35+)
         cursor.execute(f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608
                        "WHERE edition_id = %s AND category_id = %s RETURNING last_number",
                        [edition_id, category_id])
@@ -197,7 +201,9 @@ def submit_entry(entry: Entry, actor, idempotency_key: str, *,
         if row.status != EntryStatus.DRAFT:
             raise EntryConflict(_already(row), code="already_submitted")
         require_editable(row, now)
-        _refuse_if_blocked(row, now)
+        with parts_read_once(row):  # authors and files read once, for the locks and the rules
+            _lock_people(row)
+            _refuse_if_blocked(row, now)
         row.receipt_sequence = _next_sequence(row)
         row.receipt_number = receipt_number(row, row.receipt_sequence)
         row.status, row.submitted_at = EntryStatus.SUBMITTED, now
@@ -232,7 +238,9 @@ def resubmit_entry(entry: Entry, actor, idempotency_key: str, *,
 
 def _resubmit(row: Entry, actor, key: str, now: dt.datetime) -> SubmitResult:
     require_editable(row, now)
-    _refuse_if_blocked(row, now)
+    with parts_read_once(row):
+        _lock_people(row)
+        _refuse_if_blocked(row, now)
     row.status, row.resubmitted_at = EntryStatus.SUBMITTED, now
     row.version += 1
     row.save(update_fields=RESUBMIT_FIELDS)
