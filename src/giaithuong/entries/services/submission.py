@@ -129,14 +129,19 @@ def _next_sequence(entry: Entry) -> int:
     return number
 
 
+def _update_returns_rows() -> bool:
+    """UPDATE … RETURNING: PostgreSQL, SQLite 3.35+ (which is also when INSERT learnt it)."""
+    return connection.features.can_return_columns_from_insert
+
+
 def _take_number(*, edition_id: int, category_id: int) -> int | None:
     rows = ReceiptSequence.objects.filter(edition_id=edition_id, category_id=category_id)
-    if not connection.features.can_return_columns_from_insert:  # SQLite before 3.35
+    if not _update_returns_rows():
         if not rows.update(last_number=F("last_number") + 1):
             return None
         return rows.values_list("last_number", flat=True).get()
     table = connection.ops.quote_name(ReceiptSequence._meta.db_table)
-    with connection.cursor() as cursor:  # one statement: RETURNING (PostgreSQL, SQLite 3.35+)
+    with connection.cursor() as cursor:  # one statement
         cursor.execute(f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608
                        "WHERE edition_id = %s AND category_id = %s RETURNING last_number",
                        [edition_id, category_id])
