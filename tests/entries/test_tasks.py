@@ -100,3 +100,27 @@ def test_an_erased_entry_is_skipped_by_the_worker(edition, owner, task_queue):
     draft.delete()
     task_queue.run()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+def test_a_task_whose_worker_died_is_put_back_and_run_once_more(
+        edition, owner, mailbox, task_queue):
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+
+    draft = complete_draft(owner, edition)
+    services.submit_entry(draft, owner, "k1", now=NOW)
+    # A worker claimed it and was killed: the row stays RUNNING, nobody finishes it.
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - dt.timedelta(
+        minutes=30), worker_ids=["gone"])
+    out = io.StringIO()
+    call_command("requeue_stalled_tasks", stdout=out)  # not yet: it may still be working
+    assert out.getvalue().strip() == "requeued 0 stalled task(s)"
+    call_command("requeue_stalled_tasks", "--after-minutes", "20", stdout=out)
+    assert "requeued 1 stalled task(s)" in out.getvalue()
+    task_queue.run()
+    [row] = DBTaskResult.objects.all()
+    assert row.status == "SUCCESSFUL" and row.worker_ids[0] == "gone"
+    [message] = mailbox.messages
+    assert message["To"] == owner.email

@@ -3,7 +3,7 @@
 Services never run slow follow-up work (mail, duplicate detection, inspection of large files)
 in the request that made a change; they hand it to `enqueue_after_commit`, and `giaithuong
 db_worker` runs it. Every task is idempotent: a task run twice (a worker killed mid-task and its
-task run again) does no harm.
+task run again by `requeue_stalled`) does no harm.
 """
 
 from __future__ import annotations
@@ -53,3 +53,21 @@ def retry_later(task, attempt: int, *args: Any, attempts: int, **kwargs: Any) ->
     when = timezone.now() + dt.timedelta(minutes=2 ** (attempt - 1))
     task.using(run_after=when).enqueue(*args, attempt=attempt + 1, **kwargs)
     return True
+
+
+# Longer than the slowest task (the inspection of a 4 GB video: up to 30 minutes).
+STALLED_AFTER = dt.timedelta(minutes=90)
+
+
+def requeue_stalled(*, older_than: dt.timedelta = STALLED_AFTER) -> int:
+    """Put back in the queue the tasks a worker took and never finished (it was killed, or its
+    machine went down): still running `older_than` after they started. Returns how many."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - older_than
+    count = (DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
+             .update(status=TaskResultStatus.READY, started_at=None))
+    if count:
+        log.warning("%s stalled task(s) put back in the queue", count)
+    return count
