@@ -13,13 +13,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.db.models.functions import Lower
-
-from giaithuong.accounts.models import RoleGrant, User
 from giaithuong.accounts.roles import Role
 from giaithuong.common.memo import remembered
 from giaithuong.entries import eligibility as engine
+from giaithuong.entries import submit_queries as queries
 from giaithuong.entries.eligibility_rules import rules_by_category
 from giaithuong.entries.entry_checks import AuthorForm, EntryForm
 from giaithuong.entries.models import LIVE, Entry, EntryAuthor, FileRole
@@ -72,7 +69,9 @@ def person_key(email: str, user_id: int | None, user_email: str = "") -> str | N
 
 
 def author_key(author: EntryAuthor) -> str | None:
-    user_email = author.user.email if author.user_id and author.user else ""
+    user_email = getattr(author, "user_email", None)  # read with the author (`parts_read_once`)
+    if user_email is None:
+        user_email = author.user.email if author.user_id and author.user else ""
     return person_key(author.email, author.user_id, user_email)
 
 
@@ -80,27 +79,34 @@ def _authors(entry: Entry) -> list[EntryAuthor]:
     if not entry.pk:
         return []
     if "authors" in getattr(entry, "_prefetched_objects_cache", {}):
-        return list(entry.authors.all())  # read once by `with_parts` for every check
-    return list(entry.authors.all().select_related("user"))
+        return list(entry.authors.all())  # read once by `parts_read_once` for every check
+    return queries.authors(entry.pk)
+
+
+def _remember_related(entry: Entry, name: str, rows: list) -> None:
+    """Hold `rows` as `entry.<name>.all()`, the way `prefetch_related` does."""
+    related = getattr(entry, name).all()
+    related._result_cache, related._prefetch_done = rows, True
+    entry._prefetched_objects_cache[name] = related
 
 
 @contextlib.contextmanager
 def parts_read_once(entry: Entry) -> Iterator[Entry]:
-    """Within the block, the entry's authors (with their accounts) and files are read once for
-    every check that needs them; afterwards the entry forgets them again, so a caller who
-    changes the authors and checks again never sees the old list."""
-    cache = getattr(entry, "_prefetched_objects_cache", {})
+    """Within the block, the entry's authors (with their accounts' e-mail) and files are read
+    once for every check that needs them; afterwards the entry forgets them again, so a caller
+    who changes the authors and checks again never sees the old list."""
+    if not hasattr(entry, "_prefetched_objects_cache"):
+        entry._prefetched_objects_cache = {}
+    cache = entry._prefetched_objects_cache
     added = [name for name in ("authors", "files") if name not in cache] if entry.pk else []
-    lookups = {"authors": Prefetch("authors",
-                                   queryset=EntryAuthor.objects.select_related("user")),
-               "files": "files"}
-    if added:
-        prefetch_related_objects([entry], *(lookups[name] for name in added))
+    read = {"authors": queries.authors, "files": queries.files}
+    for name in added:
+        _remember_related(entry, name, read[name](entry.pk))
     try:
         yield entry
     finally:
         for name in added:
-            entry._prefetched_objects_cache.pop(name, None)
+            cache.pop(name, None)
 
 
 # --- facts and context -----------------------------------------------------------------------
@@ -161,23 +167,15 @@ def _other_entries(entry: Entry, authors: list[EntryAuthor]) -> dict[int, frozen
     emails = {key for key in map(author_key, authors) if key and not key.startswith("user:")}
     user_ids = {a.user_id for a in authors if a.user_id}
     unlinked = {a.email.strip().lower() for a in authors if not a.user_id and a.email}
-    if unlinked:
-        user_ids |= set(User.objects.annotate(address=Lower("email"))
-                        .filter(address__in=unlinked).values_list("pk", flat=True))
+    user_ids |= queries.user_ids_with_emails(unlinked)
     # First the person's entries of any edition and state (a handful, found through the
     # e-mail and account indexes), then the live ones of this edition among them: each step
     # stays an index probe even while the statistics lag behind an edition's first rush.
-    ids = set(EntryAuthor.objects.filter(Q(email__in=emails) | Q(user_id__in=user_ids))
-              .exclude(entry_id=entry.pk).order_by().values_list("entry_id", flat=True))
-    if not ids:
-        return {}
+    ids = queries.entries_of_people(emails, user_ids, besides=entry.pk)
     people: dict[int, set[str]] = defaultdict(set)
-    for entry_id, email, user_id, user_email in (
-            EntryAuthor.objects.filter(entry_id__in=sorted(ids),
-                                       entry__edition_id=entry.edition_id,
-                                       entry__status__in=sorted(LIVE))
-            .order_by().values_list("entry_id", "email", "user_id", "user__email")):
-        key = person_key(email, user_id, user_email or "")
+    for entry_id, email, user_id, user_email in queries.people_of_live_entries(
+            ids, edition_id=entry.edition_id, live=LIVE):
+        key = person_key(email, user_id, user_email)
         if key:
             people[entry_id].add(key)
     return {entry_id: frozenset(found) for entry_id, found in people.items()}
@@ -193,13 +191,8 @@ def eligibility_context(entry: Entry) -> engine.EligibilityContext:
             for key in people & keys:
                 by_author[key] += 1
             by_group[people] += 1
-    grants = (RoleGrant.objects.filter(
-        Q(role__in=[Role.JUROR, Role.COUNCIL_CHAIR], council__edition_id=entry.edition_id)
-        | Q(role=Role.ORGANISER, edition_id=entry.edition_id)
-        | Q(role=Role.ORGANISER, edition__isnull=True))
-        .values_list("role", "user_id", "user__email"))
     jurors, organisers = set(), set()
-    for role, user_id, email in grants:
+    for role, user_id, email in queries.jurors_and_organisers(entry.edition_id):
         keys = organisers if role == Role.ORGANISER else jurors
         keys.add(f"user:{user_id}")
         if email:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from giaithuong.accounts.models import User
 from giaithuong.common.tasks import enqueue_after_commit
 from giaithuong.entries import eligibility, tasks
+from giaithuong.entries import submit_queries as queries
 from giaithuong.entries.cleaning import clean_text
 from giaithuong.entries.entry_checks import check_form
 from giaithuong.entries.errors import DeadlinePassed, EntryBlocked, EntryConflict, EntryError
@@ -93,7 +94,7 @@ def _clean_key(key: Any) -> str:
 
 
 def _replay(actor, key: str, entry: Entry) -> SubmitResult | None:
-    earlier = SubmitKey.objects.filter(owner=actor, key=key).first()
+    earlier = queries.submit_key(actor.pk, key)
     if earlier is None:
         return None
     if earlier.entry_id != entry.pk:
@@ -104,9 +105,10 @@ def _replay(actor, key: str, entry: Entry) -> SubmitResult | None:
 
 
 def _remember(actor, key: str, entry: Entry, response: dict[str, Any]) -> None:
+    # The constraint decides between two racers; no savepoint, as the loser's whole submit
+    # is rolled back anyway.
     try:
-        with transaction.atomic():  # a savepoint: the constraint decides between two racers
-            SubmitKey.objects.create(owner=actor, key=key, entry=entry, response=response)
+        SubmitKey.objects.create(owner=actor, key=key, entry=entry, response=response)
     except IntegrityError:
         raise EntryConflict(_("This submit key was already used for another entry; reload the "
                               "page and submit again."), code="idempotency_key_reused") from None
@@ -179,9 +181,11 @@ RESUBMIT_FIELDS = ["status", "resubmitted_at", "version", "updated_at"]
 
 
 def _lock_own(entry: Entry | int, actor) -> Entry:
-    """The actor's entry, locked; the owner is the actor, so their account is not read again,
-    and the edition's rules come parsed from memory, so their JSON is not fetched."""
-    row = lock(entry, related=("edition", "category"), defer=("edition__spec",))
+    """The actor's entry, locked (`submit_queries.locked_entry`); the owner is the actor, so
+    their account is not read again."""
+    row = queries.locked_entry(entry.pk if isinstance(entry, Entry) else entry)
+    if row is None:
+        raise EntryError(_("This entry does not exist."), code="not_found")
     require_owner(row, actor)
     row.owner = actor
     return row
