@@ -59,8 +59,15 @@ class TaskQueue:
 
 
 @pytest.fixture
-def task_queue(settings):
+def task_queue(settings, monkeypatch):
+    """The database queue; the batch that follows submits starts at once rather than after
+    its usual delay (tested on its own)."""
+    import datetime as dt
+
+    from giaithuong.entries import follow_up
+
     settings.TASKS = DATABASE_TASKS
+    monkeypatch.setattr(follow_up, "DELAY", dt.timedelta(0))
     yield TaskQueue()
 
 

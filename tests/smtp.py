@@ -10,8 +10,10 @@ from aiosmtpd.controller import Controller
 class Inbox:
     def __init__(self):
         self.messages = []
+        self.peers = set()  # one (address, port) per connection that delivered mail
 
     async def handle_DATA(self, server, session, envelope):
+        self.peers.add(session.peer)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 

@@ -5,12 +5,13 @@ task rows commit with the change or not at all; a refusing mail server is tried 
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from giaithuong.entries import services, tasks
 from giaithuong.entries.errors import EntryBlocked
-from giaithuong.entries.models import DuplicateFlag, EntryStatus
+from giaithuong.entries.models import DuplicateFlag, Entry, EntryStatus
 from tests.entries.conftest import NOW, complete_draft, new_participant
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +33,17 @@ def test_a_submit_leaves_its_mail_and_duplicate_check_to_the_worker(
         services.submit_entry(first, other, "k1", now=NOW)
         result = services.submit_entry(second, owner, "k2", now=NOW)
     assert result.receipt_number == "XII-bao-tap-chi-tieng-viet-0002"
-    # answered: numbered and committed, while the follow-up work waits in the queue
-    assert task_queue.names() == ["follow_up_submit"] * 2
+    # answered: numbered and committed, while the follow-up work waits in the queue: one run
+    # for both submits
+    assert task_queue.names() == ["follow_up_submits"]
+    assert set(Entry.objects.values_list("follow_up", flat=True)) == {"submitted"}
     assert not mailbox.messages and not DuplicateFlag.objects.exists()
 
     task_queue.run()
     assert task_queue.pending() == 0
+    assert set(Entry.objects.values_list("follow_up", flat=True)) == {""}
     assert sorted(m["To"] for m in mailbox.messages) == sorted([owner.email, other.email])
+    assert len(mailbox.peers) == 1  # one connection to the mail server for the batch
     assert "XII-bao-tap-chi-tieng-viet-0002" in next(
         m["Subject"] for m in mailbox.messages if m["To"] == owner.email)
     [flag] = DuplicateFlag.objects.all()
@@ -57,7 +62,7 @@ def test_a_replayed_submit_enqueues_nothing_more(edition, owner, task_queue):
     draft = complete_draft(owner, edition)
     services.submit_entry(draft, owner, "k1", now=NOW)
     services.submit_entry(draft, owner, "k1", now=NOW)
-    assert task_queue.names() == ["follow_up_submit"]
+    assert task_queue.names() == ["follow_up_submits"]
 
 
 def test_a_refusing_mail_server_is_tried_again_later_then_given_up(
@@ -124,3 +129,109 @@ def test_a_task_whose_worker_died_is_put_back_and_run_once_more(
     assert row.status == "SUCCESSFUL" and row.worker_ids[0] == "gone"
     [message] = mailbox.messages
     assert message["To"] == owner.email
+
+
+def test_the_run_waits_a_moment_so_that_a_rush_shares_it(edition, owner, task_queue,
+                                                          monkeypatch):
+    from giaithuong.entries import follow_up
+
+    monkeypatch.setattr(follow_up, "DELAY", dt.timedelta(seconds=2))
+    before = timezone.now()
+    services.submit_entry(complete_draft(owner, edition), owner, "k1", now=NOW)
+    [run] = DBTaskResult.objects.all()
+    assert before + dt.timedelta(seconds=2) <= run.run_after <= timezone.now() + dt.timedelta(
+        seconds=2)
+    task_queue.run()
+    assert DBTaskResult.objects.get().status == "READY"  # not yet
+
+
+def test_a_run_taken_by_a_worker_is_not_counted_on_and_a_new_one_waits(
+        edition, owner, mailbox, task_queue):
+    first, second = complete_draft(owner, edition), complete_draft(owner, edition)
+    services.submit_entry(first, owner, "k1", now=NOW)
+    # A worker has taken the waiting run (it may have read the marks already).
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now())
+    services.submit_entry(second, owner, "k2", now=NOW)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    task_queue.run()
+    assert sorted(m["Subject"].split()[0] for m in mailbox.messages) == [
+        first.__class__.objects.get(pk=pk).receipt_number for pk in sorted([first.pk, second.pk])]
+
+
+def test_a_rush_of_submits_is_followed_up_by_one_run_in_batches(
+        edition, owner, mailbox, task_queue, monkeypatch):
+    from giaithuong.entries import follow_up
+
+    monkeypatch.setattr(follow_up, "BATCH", 3)
+    people = [new_participant(edition, f"Người dự thi {n}") for n in range(7)]
+    for n, person in enumerate(people):
+        services.submit_entry(complete_draft(person, edition, title=f"Tác phẩm số {n}"),
+                              person, f"k{n}", now=NOW)
+    assert task_queue.names() == ["follow_up_submits"]
+    task_queue.run()
+    [run] = DBTaskResult.objects.all()
+    assert run.status == "SUCCESSFUL" and run.return_value == 7  # three batches: 3, 3, 1
+    assert sorted(m["To"] for m in mailbox.messages) == sorted(p.email for p in people)
+    assert not Entry.objects.filter(follow_up__gt="").exists()
+
+
+def test_a_resubmit_is_followed_up_with_its_own_mail(edition, owner, intake, mailbox,
+                                                     task_queue):
+    draft = complete_draft(owner, edition)
+    services.submit_entry(draft, owner, "k1", now=NOW)
+    task_queue.run()
+    services.return_for_fixes(draft, intake, reason="Thiếu bản dịch.",
+                              deadline=dt.date(2026, 8, 5), now=NOW + dt.timedelta(hours=1))
+    task_queue.run()
+    services.submit_entry(draft, owner, "k2", now=NOW + dt.timedelta(hours=2))
+    assert Entry.objects.get(pk=draft.pk).follow_up == "resubmitted"
+    before = len(mailbox.messages)
+    task_queue.run()
+    [mail] = mailbox.messages[before:]
+    assert mail["To"] == owner.email and Entry.objects.get(pk=draft.pk).follow_up == ""
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL lane")
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_cannot_take_the_waiting_run_while_a_submit_counting_on_it_is_open(
+        edition, owner, task_queue):
+    """The race `enqueue_once` closes: had a worker started the waiting run between the
+    submit's look at it and its commit, the run would have missed the submit's entry."""
+    import threading
+
+    from django.db import transaction
+
+    first, second = complete_draft(owner, edition), complete_draft(owner, edition)
+    services.submit_entry(first, owner, "k1", now=NOW)  # a run is waiting
+    counted, release, taken = threading.Event(), threading.Event(), []
+
+    def submit_and_hold():
+        try:
+            with transaction.atomic():
+                services.submit_entry(second, owner, "k2", now=NOW)
+                counted.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def worker_claims():
+        try:
+            with transaction.atomic():
+                taken.append(DBTaskResult.objects.ready().get_locked())
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=submit_and_hold)
+    holder.start()
+    assert counted.wait(10)
+    claim = threading.Thread(target=worker_claims)
+    claim.start()
+    claim.join()
+    assert taken == [None]  # passed over while the submit is open
+    release.set()
+    holder.join()
+    assert DBTaskResult.objects.count() == 1  # the submit counted on the waiting run
+    claim = threading.Thread(target=worker_claims)
+    claim.start()
+    claim.join()
+    assert taken[1] is not None

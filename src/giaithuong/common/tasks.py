@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,42 @@ def enqueue_after_commit(task, *args: Any, **kwargs: Any) -> None:
             log.exception("could not enqueue %s%r", task.name, args)
 
     transaction.on_commit(enqueue)
+
+
+def enqueue_once(task, *, delay: dt.timedelta | None = None) -> None:
+    """Have `task()` run once the current transaction has committed, unless a run of it is
+    already waiting to start: that run will see this transaction's changes too. For tasks
+    without arguments that look for their work in the database (a batch), so a rush of
+    changes costs a few runs, not one per change; with a `delay`, every change in that time
+    waits for the same run.
+
+    With the queue in the database, the waiting run's row is held until this transaction ends
+    (PostgreSQL: FOR KEY SHARE, which a worker's FOR UPDATE SKIP LOCKED passes over), so no
+    worker starts it in between and misses this transaction's work; if a worker took it just
+    before, it is no longer waiting and a new run is enqueued. SQLite writes one transaction
+    at a time, which gives the same. Other backends enqueue after the commit every time."""
+    if not _queue_in_database(task):
+        enqueue_after_commit(task)
+        return
+    if not _hold_waiting_run(task):
+        task.using(run_after=timezone.now() + delay if delay else None).enqueue()
+
+
+def _hold_waiting_run(task) -> bool:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    table = connection.ops.quote_name(DBTaskResult._meta.db_table)
+    columns = [connection.ops.quote_name(DBTaskResult._meta.get_field(name).column)
+               for name in ("status", "task_path", "queue_name", "backend_name")]
+    hold = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE "  # noqa: S608
+                       + " AND ".join(f"{column} = %s" for column in columns)
+                       + f" LIMIT 1{hold}",
+                       [TaskResultStatus.READY, task.module_path, task.queue_name,
+                        task.get_backend().alias])
+        return cursor.fetchone() is not None
 
 
 def retry_later(task, attempt: int, *args: Any, attempts: int, **kwargs: Any) -> bool:

@@ -16,5 +16,5 @@ class EntriesConfig(AppConfig):
         from giaithuong.entries import duplicates, pipeline, signals
 
         signals.file_attached.connect(pipeline.on_file_attached, dispatch_uid="entries.pipeline")
-        signals.entry_submitted.connect(duplicates.on_entry_submitted,
-                                        dispatch_uid="entries.duplicates")
+        signals.entries_submitted.connect(duplicates.on_entries_submitted,
+                                          dispatch_uid="entries.duplicates")

@@ -1,7 +1,7 @@
 """Duplicate detection for submitted entries: the database side of `similarity` (the pure core).
 
-After each submit (`signals.entry_submitted`, after commit) `flag_duplicates(entry_id)`:
-1. computes the entry's signature from its title, Vietnamese summary and the SHA-256 of its
+After submits (`signals.entries_submitted`, after commit, in batches) `flag_duplicates_of`:
+1. computes each entry's signature from its title, Vietnamese summary and the SHA-256 of its
    work and translation files, stores it (`Entry.similarity_signature`) with its lookup keys
    (`SimilarityKey`: LSH bands, file hashes, text digest) and commits;
 2. reads the live entries of the edition sharing a key, builds a `similarity.Index` of them and
@@ -16,7 +16,7 @@ Entries of the same participant are compared too (one work entered in two catego
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -38,13 +38,18 @@ log = logging.getLogger(__name__)
 COMPARED_FILES = (FileRole.MAIN, FileRole.TRANSLATION)  # evidence may rightly be shared
 
 
+def _compared_hashes(entries: list[Entry]) -> dict[int, list[str]]:
+    hashes: dict[int, list[str]] = defaultdict(list)
+    for entry_id, digest in (EntryFile.objects.filter(entry_id__in=[e.pk for e in entries],
+                                                      role__in=COMPARED_FILES)
+                             .order_by().values_list("entry_id", "sha256")):
+        hashes[entry_id].append(digest)
+    return hashes
+
+
 def entry_signature(entry: Entry) -> similarity.Signature:
-    if "files" in getattr(entry, "_prefetched_objects_cache", {}):  # read by the submit
-        hashes = [f.sha256 for f in entry.files.all() if f.role in COMPARED_FILES]
-    else:
-        hashes = EntryFile.objects.filter(entry=entry, role__in=COMPARED_FILES).values_list(
-            "sha256", flat=True)
-    return similarity.signature(entry.title, entry.summary_vi, hashes)
+    return similarity.signature(entry.title, entry.summary_vi,
+                                _compared_hashes([entry]).get(entry.pk, []))
 
 
 def lookup_keys(signature: similarity.Signature) -> list[str]:
@@ -54,19 +59,30 @@ def lookup_keys(signature: similarity.Signature) -> list[str]:
             *((f"t{signature.text}",) if signature.text else ())]
 
 
-def index_entry(entry: Entry) -> similarity.Signature:
-    """Store the entry's signature and lookup keys (replacing earlier ones) and commit."""
-    signature = entry_signature(entry)
-    keys = lookup_keys(signature)
+def index_entries(entries: list[Entry]) -> dict[int, similarity.Signature]:
+    """Store the entries' signatures and lookup keys (replacing earlier ones) and commit: a
+    few statements for the whole batch."""
+    hashes = _compared_hashes(entries)
+    signatures = {e.pk: similarity.signature(e.title, e.summary_vi, hashes.get(e.pk, []))
+                  for e in entries}
+    indexed_before = [e.pk for e in entries if e.similarity_signature]  # resubmits
+    for entry in entries:
+        entry.similarity_signature = signatures[entry.pk].to_json()
     with transaction.atomic():
-        # update(): not a change of the participant's, so neither version nor updated_at moves.
-        Entry.objects.filter(pk=entry.pk).update(similarity_signature=signature.to_json())
-        if entry.similarity_signature:  # indexed before (a resubmit): its old keys go
-            SimilarityKey.objects.filter(entry=entry).delete()
+        # bulk_update() is an update(): not a change of the participant's, so neither
+        # version nor updated_at moves.
+        Entry.objects.bulk_update(entries, ["similarity_signature"])
+        if indexed_before:
+            SimilarityKey.objects.filter(entry_id__in=indexed_before).delete()
         SimilarityKey.objects.bulk_create([
             SimilarityKey(edition_id=entry.edition_id, entry_id=entry.pk, key=key)
-            for key in keys])
-    return signature
+            for entry in entries for key in lookup_keys(signatures[entry.pk])])
+    return signatures
+
+
+def index_entry(entry: Entry) -> similarity.Signature:
+    """Store one entry's signature and lookup keys (replacing earlier ones) and commit."""
+    return index_entries([entry])[entry.pk]
 
 
 def _stored(entry: Entry) -> similarity.Signature | None:
@@ -76,40 +92,65 @@ def _stored(entry: Entry) -> similarity.Signature | None:
         return None
 
 
-def _candidates(entry: Entry, keys: Iterable[str]) -> list[similarity.Item]:
-    # Two plain lookups rather than one nested query: each stays an index probe whatever the
-    # planner's statistics say while an edition's first entries pour in.
-    ids = set(SimilarityKey.objects.filter(key__in=list(keys), edition_id=entry.edition_id)
-              .exclude(entry_id=entry.pk).values_list("entry_id", flat=True))
+def _sharing_keys(entries: list[Entry], keys: dict[int, list[str]]) -> dict[int, set[int]]:
+    """For each entry, the other entries of its edition found under one of its keys."""
+    # Plain probes of the key index rather than one nested query: each stays an index probe
+    # whatever the planner's statistics say while an edition's first entries pour in.
+    found: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for key, edition_id, entry_id in (
+            SimilarityKey.objects.filter(key__in=sorted({k for ks in keys.values() for k in ks}),
+                                         edition_id__in=sorted({e.edition_id for e in entries}))
+            .order_by().values_list("key", "edition_id", "entry_id")):
+        found[(edition_id, key)].add(entry_id)
+    return {entry.pk: {other for key in keys[entry.pk]
+                       for other in found[(entry.edition_id, key)] if other != entry.pk}
+            for entry in entries}
+
+
+def _live_items(ids: set[int]) -> dict[int, similarity.Item]:
+    """The live ones among `ids` as the core's items, oldest submit first; an entry not yet
+    indexed (or indexed by another version of the core) is indexed now."""
     if not ids:
+        return {}
+    others = list(Entry.objects.filter(pk__in=sorted(ids), status__in=sorted(LIVE))
+                  .only("pk", "edition_id", "owner_id", "title", "summary_vi",
+                        "similarity_signature", "submitted_at")
+                  .order_by("submitted_at", "pk"))
+    stale = [other for other in others if _stored(other) is None]
+    fresh = index_entries(stale) if stale else {}
+    return {other.pk: similarity.Item(other.pk, fresh.get(other.pk) or _stored(other),
+                                      other.owner_id)
+            for other in others}
+
+
+FIELDS = ("pk", "edition_id", "owner_id", "status", "title", "summary_vi",
+          "similarity_signature")
+
+
+def flag_duplicates_of(entry_ids: list[int]) -> list[DuplicateFlag]:
+    """Index the submitted entries and flag every live entry of their edition each may
+    duplicate, in a few statements for the whole batch. Safe to run again: the flags of pairs
+    already found are returned, not repeated."""
+    entries = list(Entry.objects.filter(pk__in=sorted(entry_ids), status__in=sorted(LIVE))
+                   .only(*FIELDS).order_by("pk"))
+    if not entries:
         return []
-    others = (Entry.objects.filter(pk__in=sorted(ids), status__in=sorted(LIVE))
-              .only("pk", "owner_id", "similarity_signature", "submitted_at")
-              .order_by("submitted_at", "pk"))
-    items = []
-    for other in others:
-        signature = _stored(other)
-        if signature is None:
-            signature = index_entry(other)
-        items.append(similarity.Item(other.pk, signature, other.owner_id))
-    return items
+    signatures = index_entries(entries)  # committed before the lookup, see the module's note
+    sharing = _sharing_keys(entries, {e.pk: lookup_keys(signatures[e.pk]) for e in entries})
+    items = _live_items(set().union(*sharing.values()))
+    flags: dict[int, DuplicateFlag] = {}
+    for entry in entries:
+        index = similarity.Index([item for pk, item in items.items() if pk in sharing[entry.pk]])
+        for pair in similarity.candidates_for(
+                similarity.Item(entry.pk, signatures[entry.pk], entry.owner_id), index):
+            flag = _write_flag(entry, pair)
+            flags[flag.pk] = flag
+    return list(flags.values())
 
 
 def flag_duplicates(entry_id: int, entry: Entry | None = None) -> list[DuplicateFlag]:
-    """Index the submitted entry and flag every live entry of its edition it may duplicate.
-    Safe to run again: the flags of pairs already found are returned, not repeated. `entry`
-    is the row as just committed, when the caller has it."""
-    if entry is None or entry.pk != entry_id:
-        entry = (Entry.objects.filter(pk=entry_id)
-                 .only("pk", "edition_id", "owner_id", "status", "title", "summary_vi",
-                       "similarity_signature").first())
-    if entry is None or entry.status not in LIVE:
-        return []
-    signature = index_entry(entry)
-    index = similarity.Index(_candidates(entry, lookup_keys(signature)))
-    pairs = similarity.candidates_for(similarity.Item(entry.pk, signature, entry.owner_id),
-                                      index)
-    return [_write_flag(entry, pair) for pair in pairs]
+    """`flag_duplicates_of` one entry (`entry`, the row as committed, is read again)."""
+    return flag_duplicates_of([entry_id])
 
 
 def _write_flag(entry: Entry, pair: similarity.Pair) -> DuplicateFlag:
@@ -138,10 +179,10 @@ def _write_flag(entry: Entry, pair: similarity.Pair) -> DuplicateFlag:
     return flag
 
 
-def on_entry_submitted(sender, entry_id: int, entry: Entry | None = None, **kwargs) -> None:
-    # A failure is logged by send_robust; the submit stands and `giaithuong find_duplicates`
-    # indexes the entry later.
-    flag_duplicates(entry_id, entry)
+def on_entries_submitted(sender, entry_ids: list[int], **kwargs) -> None:
+    # A failure is logged by send_robust; the submits stand and `giaithuong find_duplicates`
+    # indexes the entries later.
+    flag_duplicates_of(entry_ids)
 
 
 def entries_to_index(*, edition=None, everything: bool = False):

@@ -6,8 +6,10 @@ mail that cannot be sent is retried by the task; it never undoes the change it r
 
 from __future__ import annotations
 
+import smtplib
+
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -64,18 +66,62 @@ def compose(entry: Entry, kind: str) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
+def _message(entry: Entry, kind: str) -> EmailMessage | None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown entry mail {kind!r}")
+    if not entry.owner.email:
+        return None
+    with translation.override(entry.owner.preferred_language or settings.LANGUAGE_CODE):
+        subject, body = compose(entry, kind)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.owner.email])
+
+
+def send_status_mails(mails: list[tuple[Entry, str]]) -> list[tuple[Entry, str]]:
+    """Mail each entry's participant about its kind of change, over one connection to the
+    mail server; returns the mails that could not be sent (the server refused them, or could
+    not be reached). Entries come with their owner, edition and category."""
+    failed: list[tuple[Entry, str]] = []
+    connection = get_connection()
+    reachable = _open(connection)  # opened here, send_messages keeps it open between mails
+    for entry, kind in mails:
+        message = _message(entry, kind)
+        if message is None:
+            continue
+        if not reachable:
+            failed.append((entry, kind))
+            continue
+        try:
+            connection.send_messages([message])
+        except (smtplib.SMTPException, OSError):
+            failed.append((entry, kind))
+            connection.close()  # the next message starts afresh, if the server answers
+            reachable = _open(connection)
+    connection.close()
+    return failed
+
+
+def _open(connection) -> bool:
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError):
+        return False
+    return True
+
+
 def send_status_mail(entry_id: int, kind: str) -> bool:
     """Mail the entry's participant about `kind`; False when there is nobody to write to.
     A refusing or unreachable mail server raises (`smtplib.SMTPException`, `OSError`)."""
     if kind not in KINDS:
         raise ValueError(f"unknown entry mail {kind!r}")
-    # The edition's rules come parsed from memory (`Edition.rules`); their JSON stays behind.
-    entry = (Entry.objects.select_related("owner", "edition", "category")
-             .defer("edition__spec").filter(pk=entry_id).first())
-    if entry is None or not entry.owner.email:
+    entry = with_mail_context(Entry.objects.filter(pk=entry_id)).first()
+    message = _message(entry, kind) if entry is not None else None
+    if message is None:
         return False
-    language = entry.owner.preferred_language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject, body = compose(entry, kind)
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [entry.owner.email]).send()
+    message.send()
     return True
+
+
+def with_mail_context(entries):
+    """What a mail about these entries reads: owner, edition and category. The edition's rules
+    come parsed from memory (`Edition.rules`); their JSON stays behind."""
+    return entries.select_related("owner", "edition", "category").defer("edition__spec")

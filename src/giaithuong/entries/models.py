@@ -131,6 +131,10 @@ class Entry(models.Model):
     # written by `duplicates.flag_duplicates` after each submit; {} until then.
     similarity_signature = models.JSONField(_("similarity signature"), default=dict,
                                             blank=True)
+    # What is still to follow a submit or resubmit ("submitted", "resubmitted"): duplicate
+    # detection and the receipt mail, done in batches by `follow_up`; "" once done.
+    follow_up = models.CharField(_("follow-up pending"), max_length=20, blank=True,
+                                 default="", editable=False)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -142,6 +146,9 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["owner", "edition"], name="entry_owner_edition"),
             models.Index(fields=["edition", "status", "category"], name="entry_queue"),
+            # Only the few entries whose follow-up is pending, found without a pass over all.
+            models.Index(fields=["follow_up"], name="entry_follow_up_pending",
+                         condition=Q(follow_up__gt="")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["edition", "receipt_number"],

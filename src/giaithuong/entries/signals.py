@@ -5,13 +5,13 @@ entry and committed: the inspection step (running time, pages, blind copy) liste
 writes what it finds through `services.record_inspection`. Receivers run with `send_robust`,
 so a failing one never loses the file.
 
-`entry_submitted(sender=Entry, entry_id=..., entry=...)` is sent by the background task
-`tasks.announce_submitted` after a submit or a resubmit has committed (`entry` is the row as
-committed): duplicate detection listens here (`duplicates`). Also `send_robust`: the entry is
-submitted whatever a receiver does.
+`entries_submitted(sender=Entry, entry_ids=[...])` is sent by the background task
+`tasks.follow_up_submits` after submits or resubmits have committed, a batch at a time:
+duplicate detection listens here (`duplicates`). Also `send_robust`: the entries are submitted
+whatever a receiver does.
 """
 
 from django.dispatch import Signal
 
 file_attached = Signal()
-entry_submitted = Signal()
+entries_submitted = Signal()

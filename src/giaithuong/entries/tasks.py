@@ -1,25 +1,27 @@
 """Background tasks of the entries app (`giaithuong db_worker` runs them).
 
-Services enqueue them with `common.tasks.enqueue_after_commit`, so a submit answers as soon as
-the entry is safely numbered; the participant's mail, duplicate detection and the inspection of
-large files follow within seconds. Each task is idempotent.
+Services enqueue them with `common.tasks.enqueue_after_commit` (or `enqueue_once` for the
+batch that follows submits), so a submit answers as soon as the entry is safely numbered; the
+participant's mail, duplicate detection and the inspection of large files follow within
+seconds. Each task is idempotent.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 
+from django.utils import timezone
 from django_tasks import task
 
 from giaithuong.common.tasks import retry_later
-from giaithuong.entries import mail
-from giaithuong.entries.models import Entry
-from giaithuong.entries.signals import entry_submitted
+from giaithuong.entries import follow_up, mail
 
 log = logging.getLogger(__name__)
 
 MAIL_ATTEMPTS = 6  # over about an hour: 1, 2, 4, 8 and 16 minutes apart
+HELD_RETRY = dt.timedelta(seconds=5)
 
 
 @task()
@@ -37,25 +39,22 @@ def send_entry_mail(entry_id: int, kind: str, attempt: int = 1) -> bool:
 
 
 @task()
-def announce_submitted(entry_id: int) -> None:
-    """Tell the receivers of `signals.entry_submitted` (duplicate detection) about a submit or
-    resubmit that has committed. A failing receiver is logged and never touches the entry."""
-    entry = Entry.objects.filter(pk=entry_id).first()
-    if entry is None:  # erased meanwhile
-        return
-    for receiver, outcome in entry_submitted.send_robust(sender=Entry, entry_id=entry_id,
-                                                         entry=entry):
-        if isinstance(outcome, Exception):
-            log.error("entry %s: %r failed after the submit", entry_id, receiver,
-                      exc_info=outcome)
-
-
-@task()
-def follow_up_submit(entry_id: int, kind: str) -> None:
-    """After a submit or resubmit: duplicate detection, then the participant's mail (one task
-    row per submit keeps the submit's own transaction short)."""
-    announce_submitted.call(entry_id)
-    send_entry_mail.call(entry_id, kind)
+def follow_up_submits() -> int:
+    """Duplicate detection and the receipt mail for every entry submitted or resubmitted since
+    the last run, a batch at a time (`follow_up`); returns how many were followed up. Enqueued
+    by submits with `enqueue_once`, so a rush runs a few of these, not one per submit."""
+    done = 0
+    while True:
+        outcome = follow_up.follow_up_batch()
+        done += outcome.done
+        if outcome.held and not outcome.done:
+            # Entries held by another transaction (an intake decision, say): soon again.
+            follow_up_submits.using(run_after=timezone.now() + HELD_RETRY).enqueue()
+            return done
+        if outcome.done + outcome.held < follow_up.BATCH:
+            # Caught up. Entries submitted since this run started have a run of their own
+            # waiting: they found this one no longer waiting (`enqueue_once`).
+            return done
 
 
 @task()

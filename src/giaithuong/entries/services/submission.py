@@ -17,8 +17,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from giaithuong.accounts.models import User
-from giaithuong.common.tasks import enqueue_after_commit
-from giaithuong.entries import eligibility, tasks
+from giaithuong.common.tasks import enqueue_after_commit, enqueue_once
+from giaithuong.entries import eligibility, follow_up, tasks
 from giaithuong.entries import submit_queries as queries
 from giaithuong.entries.cleaning import clean_text
 from giaithuong.entries.entry_checks import check_form
@@ -175,9 +175,9 @@ def _response(entry: Entry) -> dict[str, Any]:
 # --- submit ---------------------------------------------------------------------------------------
 
 # What a submit changes; `updated_at` (auto_now) moves with it.
-SUBMIT_FIELDS = ["receipt_sequence", "receipt_number", "status", "submitted_at", "version",
-                 "updated_at"]
-RESUBMIT_FIELDS = ["status", "resubmitted_at", "version", "updated_at"]
+SUBMIT_FIELDS = ["receipt_sequence", "receipt_number", "status", "submitted_at", "follow_up",
+                 "version", "updated_at"]
+RESUBMIT_FIELDS = ["status", "resubmitted_at", "follow_up", "version", "updated_at"]
 
 
 def _lock_own(entry: Entry | int, actor) -> Entry:
@@ -216,6 +216,7 @@ def submit_entry(entry: Entry, actor, idempotency_key: str, *,
         row.receipt_sequence = _next_sequence(row)
         row.receipt_number = receipt_number(row, row.receipt_sequence)
         row.status, row.submitted_at = EntryStatus.SUBMITTED, now
+        row.follow_up = "submitted"
         row.version += 1
         row.save(update_fields=SUBMIT_FIELDS)
         response = _response(row)
@@ -223,7 +224,7 @@ def submit_entry(entry: Entry, actor, idempotency_key: str, *,
         record_event(row, actor=actor, action="submitted", from_status=EntryStatus.DRAFT, at=now)
         record_audit("entry.submitted", actor=actor, entry=row,
                      before={"status": EntryStatus.DRAFT}, after=response)
-        _follow_up(row, "submitted")
+        _follow_up()
     return SubmitResult(entry=row, receipt_number=row.receipt_number, replayed=False,
                         response=response)
 
@@ -251,6 +252,7 @@ def _resubmit(row: Entry, actor, key: str, now: dt.datetime) -> SubmitResult:
         _lock_people(row)
         _refuse_if_blocked(row, now)
     row.status, row.resubmitted_at = EntryStatus.SUBMITTED, now
+    row.follow_up = "resubmitted"
     row.version += 1
     row.save(update_fields=RESUBMIT_FIELDS)
     response = _response(row)
@@ -258,14 +260,15 @@ def _resubmit(row: Entry, actor, key: str, now: dt.datetime) -> SubmitResult:
     record_event(row, actor=actor, action="resubmitted", from_status=EntryStatus.RETURNED, at=now)
     record_audit("entry.resubmitted", actor=actor, entry=row,
                  before={"status": EntryStatus.RETURNED}, after=response)
-    _follow_up(row, "resubmitted")
+    _follow_up()
     return SubmitResult(entry=row, receipt_number=row.receipt_number, replayed=False,
                         response=response)
 
 
-def _follow_up(row: Entry, kind: str) -> None:
-    """The participant's mail and duplicate detection, in the background once committed."""
-    enqueue_after_commit(tasks.follow_up_submit, row.pk, kind)
+def _follow_up() -> None:
+    """Duplicate detection and the participant's mail follow in the background, in batches:
+    the entry is marked (`follow_up`) and a run of the batch is waiting once this commits."""
+    enqueue_once(tasks.follow_up_submits, delay=follow_up.DELAY)
 
 
 def _already(row: Entry):
