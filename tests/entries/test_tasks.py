@@ -235,3 +235,41 @@ def test_a_worker_cannot_take_the_waiting_run_while_a_submit_counting_on_it_is_o
     claim.start()
     claim.join()
     assert taken[1] is not None
+
+
+def test_while_submits_pour_in_the_follow_up_waits_for_the_rush_to_pass(
+        edition, owner, mailbox, task_queue, monkeypatch):
+    from giaithuong.entries import follow_up
+
+    monkeypatch.setattr(follow_up, "RUSH_SUBMITS", 2)
+    first, second = complete_draft(owner, edition), complete_draft(owner, edition)
+    services.submit_entry(first, owner, "k1", now=NOW)
+    services.submit_entry(second, owner, "k2", now=NOW)
+    Entry.objects.update(submitted_at=timezone.now())  # two submits this very moment: a rush
+    before = timezone.now()
+    task_queue.run()
+    assert not mailbox.messages
+    waiting = DBTaskResult.objects.get(status="READY")
+    assert waiting.run_after >= before + follow_up.RUSH_PAUSE
+    assert Entry.objects.filter(follow_up="submitted").count() == 2
+
+    # The rush is over: the waiting run does the work.
+    Entry.objects.update(submitted_at=timezone.now() - follow_up.RUSH_WINDOW)
+    DBTaskResult.objects.filter(pk=waiting.pk).update(run_after=timezone.now())
+    task_queue.run()
+    assert len(mailbox.messages) == 2 and task_queue.pending() == 0
+
+
+def test_a_long_rush_holds_the_follow_up_back_no_longer_than_max_wait(edition, owner):
+    from giaithuong.entries import follow_up
+
+    services.submit_entry(complete_draft(owner, edition), owner, "k1", now=NOW)
+    now = timezone.now()
+    Entry.objects.update(submitted_at=now)
+    assert not follow_up.should_wait(now)  # one submit is no rush
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(follow_up, "RUSH_SUBMITS", 1)
+        assert follow_up.should_wait(now)
+        # still pouring in, but this submit has waited long enough
+        Entry.objects.update(updated_at=now - follow_up.MAX_WAIT)
+        assert not follow_up.should_wait(now)

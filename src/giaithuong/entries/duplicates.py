@@ -107,9 +107,10 @@ def _sharing_keys(entries: list[Entry], keys: dict[int, list[str]]) -> dict[int,
             for entry in entries}
 
 
-def _live_items(ids: set[int]) -> dict[int, similarity.Item]:
-    """The live ones among `ids` as the core's items, oldest submit first; an entry not yet
-    indexed (or indexed by another version of the core) is indexed now."""
+def _indexes(ids: set[int]) -> dict[int, similarity.Index]:
+    """The live ones among `ids` indexed by the core, one index per edition, oldest submit
+    first; an entry not yet indexed (or indexed by another version of the core) is stored
+    now."""
     if not ids:
         return {}
     others = list(Entry.objects.filter(pk__in=sorted(ids), status__in=sorted(LIVE))
@@ -118,9 +119,11 @@ def _live_items(ids: set[int]) -> dict[int, similarity.Item]:
                   .order_by("submitted_at", "pk"))
     stale = [other for other in others if _stored(other) is None]
     fresh = index_entries(stale) if stale else {}
-    return {other.pk: similarity.Item(other.pk, fresh.get(other.pk) or _stored(other),
-                                      other.owner_id)
-            for other in others}
+    indexes: dict[int, similarity.Index] = defaultdict(similarity.Index)
+    for other in others:
+        indexes[other.edition_id].add(similarity.Item(
+            other.pk, fresh.get(other.pk) or _stored(other), other.owner_id))
+    return indexes
 
 
 FIELDS = ("pk", "edition_id", "owner_id", "status", "title", "summary_vi",
@@ -137,10 +140,14 @@ def flag_duplicates_of(entry_ids: list[int]) -> list[DuplicateFlag]:
         return []
     signatures = index_entries(entries)  # committed before the lookup, see the module's note
     sharing = _sharing_keys(entries, {e.pk: lookup_keys(signatures[e.pk]) for e in entries})
-    items = _live_items(set().union(*sharing.values()))
+    # One index of every entry found for the batch, per edition: the core finds each entry's
+    # candidates in it under the same keys the database found them by.
+    indexes = _indexes(set().union(*sharing.values()))
     flags: dict[int, DuplicateFlag] = {}
     for entry in entries:
-        index = similarity.Index([item for pk, item in items.items() if pk in sharing[entry.pk]])
+        index = indexes.get(entry.edition_id)
+        if index is None:
+            continue
         for pair in similarity.candidates_for(
                 similarity.Item(entry.pk, signatures[entry.pk], entry.owner_id), index):
             flag = _write_flag(entry, pair)

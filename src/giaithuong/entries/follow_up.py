@@ -8,6 +8,11 @@ marks cleared in the same transaction that held the rows while their mails went 
 workers never send the same mail. In a rush this is one task and a handful of statements per
 batch, where a task per submit cost three commits and a connection each (decision 0014).
 
+While submits pour in, the follow-up waits (`should_wait`): the submits come first. On a
+machine where the web and the worker share the CPUs, any work beside the web slowed the submits
+by a third, even at the kernel's idle CPU priority (decision 0014). It waits at most `MAX_WAIT`
+after the oldest submit still to follow up, so mails keep flowing in a long rush.
+
 A mail the server refuses is handed to `tasks.send_entry_mail`, which tries again later.
 """
 
@@ -18,6 +23,8 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
 
 from giaithuong.common.tasks import retry_later
 from giaithuong.entries import mail
@@ -30,6 +37,25 @@ BATCH = 250
 # A run starts this long after the submit that enqueued it, so that every submit meanwhile is
 # followed up by the same run: in a rush, a few large batches rather than many small ones.
 DELAY = dt.timedelta(seconds=2)
+
+
+# A rush: at least RUSH_SUBMITS submits in the last RUSH_WINDOW (two a second).
+RUSH_WINDOW = dt.timedelta(seconds=10)
+RUSH_SUBMITS = 20
+RUSH_PAUSE = dt.timedelta(seconds=15)
+MAX_WAIT = dt.timedelta(minutes=5)
+
+
+def should_wait(now: dt.datetime | None = None) -> bool:
+    """Whether the follow-up should wait for a rush of submits to pass: only while one goes
+    on, and never more than `MAX_WAIT` after the oldest submit still to follow up."""
+    now = now or timezone.now()
+    oldest = (Entry.objects.filter(follow_up__gt="")
+              .aggregate(oldest=Min("updated_at"))["oldest"])
+    if oldest is None or now - oldest >= MAX_WAIT:
+        return False
+    recent = Entry.objects.filter(submitted_at__gte=now - RUSH_WINDOW).order_by()
+    return recent[:RUSH_SUBMITS].count() >= RUSH_SUBMITS
 
 
 @dataclass(frozen=True)

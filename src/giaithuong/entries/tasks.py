@@ -42,7 +42,11 @@ def send_entry_mail(entry_id: int, kind: str, attempt: int = 1) -> bool:
 def follow_up_submits() -> int:
     """Duplicate detection and the receipt mail for every entry submitted or resubmitted since
     the last run, a batch at a time (`follow_up`); returns how many were followed up. Enqueued
-    by submits with `enqueue_once`, so a rush runs a few of these, not one per submit."""
+    by submits with `enqueue_once`, so a rush runs a few of these, not one per submit; while
+    the rush goes on, it waits (`follow_up.should_wait`)."""
+    if follow_up.should_wait():
+        follow_up_submits.using(run_after=timezone.now() + follow_up.RUSH_PAUSE).enqueue()
+        return 0
     done = 0
     while True:
         outcome = follow_up.follow_up_batch()
