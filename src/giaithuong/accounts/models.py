@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giaithuong.accounts.roles import COUNCIL_SCOPED, UNIT_SCOPED, Role
+from giaithuong.common import plain_sql
 
 
 class User(AbstractUser):
@@ -39,7 +40,11 @@ class User(AbstractUser):
         """The roles this person holds (in any scope), read once per request."""
         cached = getattr(self, "_role_names", None)
         if cached is None:
-            cached = frozenset(self.role_grants.values_list("role", flat=True))
+            # Asked on every request with a role check: written out (see `common.plain_sql`).
+            cached = frozenset(role for (role,) in plain_sql.rows(
+                f"SELECT {plain_sql.column(RoleGrant, 'role')} "  # noqa: S608
+                f"FROM {plain_sql.table(RoleGrant)} "
+                f"WHERE {plain_sql.column(RoleGrant, 'user')} = %s", [self.pk]))
             self._role_names = cached
         return cached
 

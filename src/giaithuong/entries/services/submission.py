@@ -16,7 +16,6 @@ from django.db.models import F
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from giaithuong.accounts.models import User
 from giaithuong.common.tasks import enqueue_after_commit, enqueue_once
 from giaithuong.entries import eligibility, follow_up, tasks
 from giaithuong.entries import submit_queries as queries
@@ -137,8 +136,8 @@ def _update_returns_rows() -> bool:
 
 
 def _take_number(*, edition_id: int, category_id: int) -> int | None:
-    rows = ReceiptSequence.objects.filter(edition_id=edition_id, category_id=category_id)
     if not _update_returns_rows():
+        rows = ReceiptSequence.objects.filter(edition_id=edition_id, category_id=category_id)
         if not rows.update(last_number=F("last_number") + 1):
             return None
         return rows.values_list("last_number", flat=True).get()
@@ -163,8 +162,8 @@ def _lock_people(entry: Entry) -> None:
     """Hold the owner's and linked authors' accounts, so two entries of one person submitted
     at once cannot both slip under the per-author limit (PostgreSQL; SQLite is serial). Called
     with the entry's authors read (`parts_read_once`)."""
-    ids = {entry.owner_id, *(a.user_id for a in entry.authors.all() if a.user_id)}
-    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    queries.lock_accounts({entry.owner_id, *(a.user_id for a in entry.authors.all()
+                                             if a.user_id)})
 
 
 def _response(entry: Entry) -> dict[str, Any]:
