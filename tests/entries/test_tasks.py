@@ -273,3 +273,14 @@ def test_a_long_rush_holds_the_follow_up_back_no_longer_than_max_wait(edition, o
         # still pouring in, but this submit has waited long enough
         Entry.objects.update(updated_at=now - follow_up.MAX_WAIT)
         assert not follow_up.should_wait(now)
+
+
+def test_an_entry_withdrawn_before_its_receipt_mail_gets_only_the_withdrawal_mail(
+        edition, owner, mailbox, task_queue):
+    draft = complete_draft(owner, edition)
+    services.submit_entry(draft, owner, "k1", now=NOW)
+    services.withdraw_entry(draft, owner, reason="Gửi nhầm", now=NOW)
+    task_queue.run()
+    [mail] = mailbox.messages
+    assert mail["To"] == owner.email and not Entry.objects.filter(follow_up__gt="").exists()
+    assert "XII-bao-tap-chi-tieng-viet-0001" in mail["Subject"]

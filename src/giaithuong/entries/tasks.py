@@ -12,10 +12,9 @@ import datetime as dt
 import logging
 import smtplib
 
-from django.utils import timezone
 from django_tasks import task
 
-from giaithuong.common.tasks import retry_later
+from giaithuong.common.tasks import enqueue_once, retry_later
 from giaithuong.entries import follow_up, mail
 
 log = logging.getLogger(__name__)
@@ -44,8 +43,9 @@ def follow_up_submits() -> int:
     the last run, a batch at a time (`follow_up`); returns how many were followed up. Enqueued
     by submits with `enqueue_once`, so a rush runs a few of these, not one per submit; while
     the rush goes on, it waits (`follow_up.should_wait`)."""
-    if follow_up.should_wait():
-        follow_up_submits.using(run_after=timezone.now() + follow_up.RUSH_PAUSE).enqueue()
+    can_wait = follow_up_submits.get_backend().supports_defer  # not the immediate backend
+    if can_wait and follow_up.should_wait():
+        enqueue_once(follow_up_submits, delay=follow_up.RUSH_PAUSE)
         return 0
     done = 0
     while True:
@@ -53,7 +53,8 @@ def follow_up_submits() -> int:
         done += outcome.done
         if outcome.held and not outcome.done:
             # Entries held by another transaction (an intake decision, say): soon again.
-            follow_up_submits.using(run_after=timezone.now() + HELD_RETRY).enqueue()
+            if can_wait:
+                enqueue_once(follow_up_submits, delay=HELD_RETRY)
             return done
         if outcome.done + outcome.held < follow_up.BATCH:
             # Caught up. Entries submitted since this run started have a run of their own

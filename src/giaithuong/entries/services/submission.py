@@ -305,6 +305,7 @@ def withdraw_entry(entry: Entry, actor, *, reason: str = "",
                   "which has passed."), deadline=local_text(deadline(row.edition), row.edition)))
         before = row.status
         row.status = EntryStatus.WITHDRAWN
+        row.follow_up = ""  # a receipt mail not yet sent would come after this one's
         row.version += 1
         row.save()
         note = clean_text(str(reason or ""), multiline=True)[:2000]
