@@ -13,8 +13,10 @@ after the answer (a retry after a timeout). Every request's time is measured fro
 last byte of the answer; the figure is the p99 of all of them.
 
 Beside the server runs the background worker (`giaithuong db_worker`, at lower CPU priority as
-docs/deploy.md runs it), sending each participant's confirmation through a real SMTP server on
-loopback and looking for duplicates. After the burst the bench waits for the queue to drain.
+docs/deploy.md runs it). It follows the submits up in batches: duplicate detection, and each
+participant's confirmation through a real SMTP server on loopback. While submits pour in it
+waits, at most 5 minutes (decision 0014). After the burst the bench waits for the queue to
+drain.
 
 Then the database is checked: every entry submitted exactly once, one receipt each, receipt
 numbers 1..N without gaps in every category, one idempotency key and one "submitted" event per

@@ -155,8 +155,8 @@ def flag_duplicates_of(entry_ids: list[int]) -> list[DuplicateFlag]:
     return list(flags.values())
 
 
-def flag_duplicates(entry_id: int, entry: Entry | None = None) -> list[DuplicateFlag]:
-    """`flag_duplicates_of` one entry (`entry`, the row as committed, is read again)."""
+def flag_duplicates(entry_id: int) -> list[DuplicateFlag]:
+    """`flag_duplicates_of` one entry."""
     return flag_duplicates_of([entry_id])
 
 

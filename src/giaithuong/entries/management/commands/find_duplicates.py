@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 
 from giaithuong.entries import duplicates
 
+BATCH = 250  # entries indexed and compared together, as after submits
+
 
 class Command(BaseCommand):
     help = ("Compute the similarity signature of submitted entries that have none (entries "
@@ -19,7 +21,8 @@ class Command(BaseCommand):
         ids = list(duplicates.entries_to_index(everything=everything)
                    .values_list("pk", flat=True))
         pairs = set()
-        for entry_id in ids:
-            pairs.update(flag.pk for flag in duplicates.flag_duplicates(entry_id))
+        for start in range(0, len(ids), BATCH):
+            pairs.update(flag.pk for flag in duplicates.flag_duplicates_of(
+                ids[start:start + BATCH]))
         self.stdout.write(f"indexed {len(ids)} entr{'y' if len(ids) == 1 else 'ies'}; "
                           f"{len(pairs)} possible duplicate pair(s) among them")
