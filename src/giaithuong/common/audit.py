@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from giaithuong.common import plain_sql
 from giaithuong.common.models import AuditEvent
 
 
@@ -24,7 +25,7 @@ def record(
     else:
         actor = None
         actor_label = "system"
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         action=action,
         actor=actor,
         actor_label=actor_label,
@@ -35,3 +36,7 @@ def record(
         after=after,
         ip_address=ip_address,
     )
+    # Written out: every state change writes one, and the ORM's INSERT cost three times
+    # the database's time (decision 0014). AuditEvent.save() only refuses edits.
+    plain_sql.insert(event)
+    return event

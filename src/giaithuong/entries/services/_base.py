@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from giaithuong.common import audit
+from giaithuong.common import audit, plain_sql
 from giaithuong.editions.rules import time_zone
 from giaithuong.entries import permissions
 from giaithuong.entries.errors import (
@@ -125,9 +125,11 @@ def plain(value: Any) -> Any:
 
 def record_event(entry: Entry, *, actor, action: str, from_status: str, at: dt.datetime,
                  note: str = "") -> EntryEvent:
-    return EntryEvent.objects.create(
+    event = EntryEvent(
         entry=entry, at=at, actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action, from_status=from_status, to_status=entry.status, note=note)
+    plain_sql.insert(event)  # every change of an entry writes one (see `common.plain_sql`)
+    return event
 
 
 def record_audit(action: str, *, actor, entry: Entry, before: Any = None,

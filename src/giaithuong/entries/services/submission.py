@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from giaithuong.common import plain_sql
 from giaithuong.common.tasks import enqueue_after_commit, enqueue_once
 from giaithuong.entries import eligibility, follow_up, tasks
 from giaithuong.entries import submit_queries as queries
@@ -107,7 +108,7 @@ def _remember(actor, key: str, entry: Entry, response: dict[str, Any]) -> None:
     # The constraint decides between two racers; no savepoint, as the loser's whole submit
     # is rolled back anyway.
     try:
-        SubmitKey.objects.create(owner=actor, key=key, entry=entry, response=response)
+        plain_sql.insert(SubmitKey(owner=actor, key=key, entry=entry, response=response))
     except IntegrityError:
         raise EntryConflict(_("This submit key was already used for another entry; reload the "
                               "page and submit again."), code="idempotency_key_reused") from None
@@ -217,7 +218,7 @@ def submit_entry(entry: Entry, actor, idempotency_key: str, *,
         row.status, row.submitted_at = EntryStatus.SUBMITTED, now
         row.follow_up = "submitted"
         row.version += 1
-        row.save(update_fields=SUBMIT_FIELDS)
+        plain_sql.update(row, SUBMIT_FIELDS)
         response = _response(row)
         _remember(actor, key, row, response)
         record_event(row, actor=actor, action="submitted", from_status=EntryStatus.DRAFT, at=now)
@@ -253,7 +254,7 @@ def _resubmit(row: Entry, actor, key: str, now: dt.datetime) -> SubmitResult:
     row.status, row.resubmitted_at = EntryStatus.SUBMITTED, now
     row.follow_up = "resubmitted"
     row.version += 1
-    row.save(update_fields=RESUBMIT_FIELDS)
+    plain_sql.update(row, RESUBMIT_FIELDS)
     response = _response(row)
     _remember(actor, key, row, response)
     record_event(row, actor=actor, action="resubmitted", from_status=EntryStatus.RETURNED, at=now)
