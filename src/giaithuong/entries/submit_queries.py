@@ -6,7 +6,8 @@ query compiler cost several times what the database did for them: building the a
 took 0.8 ms of CPU, running it written out 0.26 ms; the rules' context took 3.5 ms against
 0.5 ms (decision 0014). So these reads are plain SQL, with table and column names taken from
 the models, each answering exactly what the ORM query it replaced answered; the test suite
-runs them on SQLite and PostgreSQL. Everything else stays with the ORM.
+runs them on SQLite and PostgreSQL. The submit's writes go through `common.plain_sql` too;
+every other service reads and writes through the ORM.
 """
 
 from __future__ import annotations
