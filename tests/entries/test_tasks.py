@@ -284,3 +284,45 @@ def test_an_entry_withdrawn_before_its_receipt_mail_gets_only_the_withdrawal_mai
     [mail] = mailbox.messages
     assert mail["To"] == owner.email and not Entry.objects.filter(follow_up__gt="").exists()
     assert "XII-bao-tap-chi-tieng-viet-0001" in mail["Subject"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: PostgreSQL lane")
+@pytest.mark.django_db(transaction=True)
+def test_a_submit_never_waits_for_a_worker_taking_the_waiting_run(edition, owner, task_queue):
+    """The worker runs at idle CPU priority: a submit queued behind its lock would wait for
+    it to get the CPU back, and every submit after it too. It passes the run over instead and
+    enqueues a new one."""
+    import threading
+
+    from django.db import transaction
+
+    first, second = complete_draft(owner, edition), complete_draft(owner, edition)
+    services.submit_entry(first, owner, "k1", now=NOW)  # a run is waiting
+    taken, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def worker_takes_and_stalls():
+        try:
+            with transaction.atomic():
+                assert DBTaskResult.objects.ready().get_locked() is not None
+                taken.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def submit():
+        try:
+            services.submit_entry(second, owner, "k2", now=NOW)
+            finished.set()
+        finally:
+            connection.close()
+
+    stalled = threading.Thread(target=worker_takes_and_stalls)
+    stalled.start()
+    assert taken.wait(10)
+    submitting = threading.Thread(target=submit)
+    submitting.start()
+    assert finished.wait(5)  # did not wait for the worker
+    release.set()
+    stalled.join()
+    submitting.join()
+    assert DBTaskResult.objects.filter(status="READY").count() == 2  # one more for the submit

@@ -55,8 +55,11 @@ def enqueue_once(task, *, delay: dt.timedelta | None = None) -> None:
     With the queue in the database, the waiting run's row is held until this transaction ends
     (PostgreSQL: FOR KEY SHARE, which a worker's FOR UPDATE SKIP LOCKED passes over), so no
     worker starts it in between and misses this transaction's work; if a worker took it just
-    before, it is no longer waiting and a new run is enqueued. SQLite writes one transaction
-    at a time, which gives the same. Other backends enqueue after the commit every time."""
+    before, it is no longer waiting and a new run is enqueued. A run a worker is taking at
+    this very moment is passed over too (SKIP LOCKED) and a new one enqueued: waiting for
+    the worker, which runs at idle CPU priority, would hold up every change behind it. SQLite
+    writes one transaction at a time, which gives the same. Other backends enqueue after the
+    commit every time."""
     if not _queue_in_database(task):
         enqueue_after_commit(task)
         return
@@ -71,7 +74,7 @@ def _hold_waiting_run(task) -> bool:
     table = connection.ops.quote_name(DBTaskResult._meta.db_table)
     columns = [connection.ops.quote_name(DBTaskResult._meta.get_field(name).column)
                for name in ("status", "task_path", "queue_name", "backend_name")]
-    hold = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    hold = " FOR KEY SHARE SKIP LOCKED" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {table} WHERE "  # noqa: S608
                        + " AND ".join(f"{column} = %s" for column in columns)
