@@ -126,3 +126,19 @@ def test_an_api_token_is_read_with_its_account_and_roles(edition):
     row.revoked_at = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
     row.save()
     assert token_and_user(raw) is None
+
+
+def test_a_tokens_use_is_noted_at_most_every_five_minutes(client, edition):
+    from giaithuong.accounts.models import ApiToken
+
+    owner = new_participant(edition)
+    token, raw = create_api_token(owner, "script")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert client.get("/api/v1/accounts/me", **headers).status_code == 200
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    assert client.get("/api/v1/accounts/me", **headers).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # within five minutes
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(minutes=6))
+    assert client.get("/api/v1/accounts/me", **headers).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first

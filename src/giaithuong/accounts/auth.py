@@ -2,7 +2,7 @@
 
 from functools import cache
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
@@ -46,9 +46,21 @@ class TokenAuth(HttpBearer):
         row, user = found
         now = timezone.now()
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+            _note_use(row, now)
         request.user = user
         return user
+
+
+def _note_use(row: ApiToken, now) -> None:
+    """Record when the token was last used (at most every 5 minutes). Bookkeeping: on
+    PostgreSQL its commit does not wait for the disk, as a crash could only lose this
+    moment, and a first call of many clients at once would otherwise queue behind the flushes
+    (measured in `submit_burst`: p99 414–455 ms against 367–392 ms)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
 
 
 API_AUTH = [TokenAuth(), SessionAuth()]
