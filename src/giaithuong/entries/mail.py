@@ -1,7 +1,9 @@
 """Mail to participants about their entries: received, resubmitted, valid, returned for fixes,
-rejected, withdrawn. Sent in the background once the change has committed (services enqueue
-`tasks.send_entry_mail`), in the participant's language, with a link to the entry's page. A
-mail that cannot be sent is retried by the task; it never undoes the change it reports.
+rejected, withdrawn. Sent in the background once the change has committed, in the
+participant's language, with a link to the entry's page: after submits in batches over one
+connection (`follow_up`), after other changes one by one (services enqueue
+`tasks.send_entry_mail`). A mail that cannot be sent is retried by that task; it never undoes
+the change it reports.
 """
 
 from __future__ import annotations
