@@ -128,7 +128,10 @@ def test_unknown_letters_are_404(city):
                      city.post("/letters/123456/issue"), city.get("/letters/123456/pdf"),
                      city.get("/letters/123456/coverage")):
         assert response.status_code == 404
-        assert response.json()["detail"] == "No such letter, or it is not yours to see."
+        assert response.json()["detail"] == "There is no such letter, or it is not yours to see."
+    vietnamese = city.client.get("/api/v1/letters/123456", headers={**city.headers,
+                                                                    "Accept-Language": "vi"})
+    assert vietnamese.json()["detail"] == "Không có công văn này, hoặc bạn không có quyền xem."
 
 
 # Issuing -------------------------------------------------------------------------------------

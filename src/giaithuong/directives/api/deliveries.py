@@ -2,6 +2,7 @@
 with each letter — acknowledge, assign, refuse, draft its own implementing letter, report."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -74,8 +75,8 @@ def assign_delivery(request, delivery_id: int, payload: AssignIn):
     # person" and "not of this unit", so user ids cannot be probed.
     assignee = get_user_model().objects.filter(pk=payload.assignee, is_active=True).first()
     if assignee is None or not can_act_for(assignee, delivery.unit):
-        raise HttpError(400, f"No officer of {delivery.unit.name} has the user id "
-                             f"{payload.assignee} (assignee).")
+        raise HttpError(400, _("No officer of %(unit)s has the user id %(id)s (assignee).")
+                        % {"unit": delivery.unit.name, "id": payload.assignee})
     with service_errors():
         services.assign(delivery, actor=request.user, assignee=assignee)
     return _delivery(request, delivery_id)

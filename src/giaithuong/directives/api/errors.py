@@ -4,6 +4,7 @@ may not see (nothing: a 404 that never tells "exists" from "not yours")."""
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from django.utils.translation import gettext_lazy as _
 from ninja.errors import HttpError
 
 from giaithuong.common.text import nfc
@@ -24,8 +25,16 @@ def service_errors() -> Iterator[None]:
         raise HttpError(403, str(error)) from error
 
 
+NOT_FOUND = {
+    "letter": _("There is no such letter, or it is not yours to see."),
+    "delivery": _("There is no such delivery, or it is not yours to see."),
+    "unit": _("There is no such unit, or it is not yours to see."),
+}
+
+
 def not_found(what: str) -> HttpError:
-    return HttpError(404, f"No such {what}, or it is not yours to see.")
+    """The 404 for a letter, delivery or unit, in the request's language."""
+    return HttpError(404, str(NOT_FOUND[what]))
 
 
 def units_by_id(ids: Iterable[int], field: str) -> list[OrganisationUnit]:
@@ -34,10 +43,12 @@ def units_by_id(ids: Iterable[int], field: str) -> list[OrganisationUnit]:
     found = OrganisationUnit.objects.in_bulk(wanted)
     unknown = [str(pk) for pk in wanted if pk not in found]
     if unknown:
-        raise HttpError(400, f"Unknown unit id in {field}: {', '.join(unknown)}.")
+        raise HttpError(400, _("Unknown unit id in %(field)s: %(ids)s.")
+                        % {"field": field, "ids": ", ".join(unknown)})
     closed = [str(pk) for pk in wanted if not found[pk].is_active]
     if closed:
-        raise HttpError(400, f"Unit no longer active in {field}: {', '.join(closed)}.")
+        raise HttpError(400, _("Unit no longer active in %(field)s: %(ids)s.")
+                        % {"field": field, "ids": ", ".join(closed)})
     return [found[pk] for pk in wanted]
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -20,8 +21,8 @@ from giaithuong.accounts.roles import Role
 from giaithuong.common.access import roles
 from giaithuong.common.api_access import api_access
 from giaithuong.directives import exchange
+from giaithuong.directives.api.errors import not_found, service_errors
 from giaithuong.directives.edxml import EdxmlError
-from giaithuong.directives.letters import LetterConflict, LetterError
 from giaithuong.directives.models import Delivery, Letter, OrganisationUnit
 from giaithuong.directives.permissions import can_act_for
 from giaithuong.directives.reminders import remind_delivery
@@ -65,16 +66,12 @@ class ReminderOut(Schema):
 
 @contextmanager
 def _answers():
-    try:
-        yield
-    except EdxmlError as error:
-        raise HttpError(400, error.in_language(get_language())) from error
-    except LetterConflict as error:
-        raise HttpError(409, str(error)) from error
-    except LetterError as error:
-        raise HttpError(400, str(error)) from error
-    except PermissionError as error:
-        raise HttpError(403, str(error)) from error
+    """A malformed package → 400 in the request's language; the rest as `service_errors`."""
+    with service_errors():
+        try:
+            yield
+        except EdxmlError as error:
+            raise HttpError(400, error.in_language(get_language())) from error
 
 
 def _file(request) -> bytes:
@@ -82,16 +79,12 @@ def _file(request) -> bytes:
     if request.content_type == "multipart/form-data":
         upload = request.FILES.get("file")
         if upload is None:
-            raise HttpError(400, "Send the edXML file as the form part named 'file'.")
+            raise HttpError(400, _("Send the edXML file as the form part named 'file'."))
         if upload.size > exchange.MAX_PACKAGE_BYTES:
-            raise HttpError(400, "The file is larger than "
-                                 f"{exchange.MAX_PACKAGE_BYTES // 2**20} MB.")
+            raise HttpError(400, _("The file is larger than %(limit)d MB.")
+                            % {"limit": exchange.MAX_PACKAGE_BYTES // 2**20})
         return b"".join(upload.chunks())
     return request.body
-
-
-def _not_found(what: str) -> HttpError:
-    return HttpError(404, f"No such {what}, or it is not yours to see.")
 
 
 @router.get("/letters/{letter_id}", summary="An issued letter as an edXML package",
@@ -100,7 +93,7 @@ def _not_found(what: str) -> HttpError:
 def letter_package(request, letter_id: int):
     letter = visible_letters(request.user).select_related("issuer").filter(pk=letter_id).first()
     if letter is None:
-        raise _not_found("letter")
+        raise not_found("letter")
     with _answers():
         data = exchange.export_letter_package(letter)
     response = HttpResponse(data, content_type=exchange.XML)
@@ -119,7 +112,7 @@ def receive_package(request, unit_id: int | None = None):
     if unit_id is not None:
         unit = OrganisationUnit.objects.filter(pk=unit_id).first()
         if unit is None:
-            raise _not_found("unit")
+            raise not_found("unit")
     data = _file(request)
     with _answers():
         result = exchange.receive_package(data, actor=request.user, receiving_unit=unit)
@@ -152,7 +145,7 @@ def _delivery(request, delivery_id: int) -> Delivery:
     issuer = delivery.letter.issuer if delivery else None
     if delivery is None or not (can_act_for(request.user, delivery.unit) or (
             issuer is not None and can_act_for(request.user, issuer))):
-        raise _not_found("delivery")
+        raise not_found("delivery")
     return delivery
 
 

@@ -14,6 +14,7 @@ import json
 from typing import Literal
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -187,14 +188,14 @@ def _stored_references(letter) -> list[dict]:
 
 def _source_of(payload: ImportIn) -> ReadLetter | None:
     if payload.source_text is not None and payload.source_file is not None:
-        raise HttpError(400, "Give source_text or source_file, not both.")
+        raise HttpError(400, _("Give source_text or source_file, not both."))
     if payload.source_text is not None:
         return read_pasted_text(payload.source_text)
     if payload.source_file is not None:
         try:
             data = base64.b64decode(payload.source_file.content_base64, validate=True)
         except (binascii.Error, ValueError) as error:
-            raise HttpError(400, "source_file.content_base64 is not valid base64.") from error
+            raise HttpError(400, _("source_file.content_base64 is not valid base64.")) from error
         return read_letter_file(payload.source_file.name, data)
     return None
 
@@ -208,7 +209,7 @@ def _letter_url(letter) -> str:
 
 def _check_importer(request) -> None:
     if not may_import(request.user):
-        raise HttpError(403, "Only organisers and unit officers can import letters.")
+        raise HttpError(403, _("Only organisers and unit officers can import letters."))
 
 
 # Operations ------------------------------------------------------------------------------------
