@@ -3,6 +3,7 @@
 task rows commit with the change or not at all; a refusing mail server is tried again later."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.db import connection
@@ -17,6 +18,21 @@ from tests.entries.conftest import NOW, complete_draft, new_participant
 pytestmark = pytest.mark.django_db
 
 TITLE = "Hà Nội – điểm hẹn của bạn bè quốc tế"
+
+
+def in_thread(work) -> threading.Thread:
+    """`work` started on a thread of its own, with a database connection of its own (closed
+    when it ends), as another process would hold one."""
+
+    def run():
+        try:
+            work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
 
 
 @pytest.fixture
@@ -197,8 +213,6 @@ def test_a_worker_cannot_take_the_waiting_run_while_a_submit_counting_on_it_is_o
         edition, owner, task_queue):
     """The race `enqueue_once` closes: had a worker started the waiting run between the
     submit's look at it and its commit, the run would have missed the submit's entry."""
-    import threading
-
     from django.db import transaction
 
     first, second = complete_draft(owner, edition), complete_draft(owner, edition)
@@ -206,34 +220,23 @@ def test_a_worker_cannot_take_the_waiting_run_while_a_submit_counting_on_it_is_o
     counted, release, taken = threading.Event(), threading.Event(), []
 
     def submit_and_hold():
-        try:
-            with transaction.atomic():
-                services.submit_entry(second, owner, "k2", now=NOW)
-                counted.set()
-                release.wait(10)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            services.submit_entry(second, owner, "k2", now=NOW)
+            counted.set()
+            release.wait(10)
 
     def worker_claims():
-        try:
-            with transaction.atomic():
-                taken.append(DBTaskResult.objects.ready().get_locked())
-        finally:
-            connection.close()
+        with transaction.atomic():
+            taken.append(DBTaskResult.objects.ready().get_locked())
 
-    holder = threading.Thread(target=submit_and_hold)
-    holder.start()
+    holder = in_thread(submit_and_hold)
     assert counted.wait(10)
-    claim = threading.Thread(target=worker_claims)
-    claim.start()
-    claim.join()
+    in_thread(worker_claims).join()
     assert taken == [None]  # passed over while the submit is open
     release.set()
     holder.join()
     assert DBTaskResult.objects.count() == 1  # the submit counted on the waiting run
-    claim = threading.Thread(target=worker_claims)
-    claim.start()
-    claim.join()
+    in_thread(worker_claims).join()
     assert taken[1] is not None
 
 
@@ -292,8 +295,6 @@ def test_a_submit_never_waits_for_a_worker_taking_the_waiting_run(edition, owner
     """The worker runs at idle CPU priority: a submit queued behind its lock would wait for
     it to get the CPU back, and every submit after it too. It passes the run over instead and
     enqueues a new one."""
-    import threading
-
     from django.db import transaction
 
     first, second = complete_draft(owner, edition), complete_draft(owner, edition)
@@ -301,26 +302,18 @@ def test_a_submit_never_waits_for_a_worker_taking_the_waiting_run(edition, owner
     taken, release, finished = threading.Event(), threading.Event(), threading.Event()
 
     def worker_takes_and_stalls():
-        try:
-            with transaction.atomic():
-                assert DBTaskResult.objects.ready().get_locked() is not None
-                taken.set()
-                release.wait(10)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            assert DBTaskResult.objects.ready().get_locked() is not None
+            taken.set()
+            release.wait(10)
 
     def submit():
-        try:
-            services.submit_entry(second, owner, "k2", now=NOW)
-            finished.set()
-        finally:
-            connection.close()
+        services.submit_entry(second, owner, "k2", now=NOW)
+        finished.set()
 
-    stalled = threading.Thread(target=worker_takes_and_stalls)
-    stalled.start()
+    stalled = in_thread(worker_takes_and_stalls)
     assert taken.wait(10)
-    submitting = threading.Thread(target=submit)
-    submitting.start()
+    submitting = in_thread(submit)
     assert finished.wait(5)  # did not wait for the worker
     release.set()
     stalled.join()
