@@ -47,11 +47,6 @@ def _compared_hashes(entries: list[Entry]) -> dict[int, list[str]]:
     return hashes
 
 
-def entry_signature(entry: Entry) -> similarity.Signature:
-    return similarity.signature(entry.title, entry.summary_vi,
-                                _compared_hashes([entry]).get(entry.pk, []))
-
-
 def lookup_keys(signature: similarity.Signature) -> list[str]:
     """The keys an entry is found under: b<band>, f<sha256>, t<text digest>."""
     return [*(f"b{key}" for key in signature.band_keys()),
@@ -78,11 +73,6 @@ def index_entries(entries: list[Entry]) -> dict[int, similarity.Signature]:
             SimilarityKey(edition_id=entry.edition_id, entry_id=entry.pk, key=key)
             for entry in entries for key in lookup_keys(signatures[entry.pk])])
     return signatures
-
-
-def index_entry(entry: Entry) -> similarity.Signature:
-    """Store one entry's signature and lookup keys (replacing earlier ones) and commit."""
-    return index_entries([entry])[entry.pk]
 
 
 def _stored(entry: Entry) -> similarity.Signature | None:
