@@ -5,13 +5,14 @@ loads edition XII with its deadline extended past today (as organisers extend it
 through the services 200 participants with API tokens and 1,000 complete drafts (5 each, spread
 over 6 categories; 10 of them copy another participant's work, for duplicate detection to find),
 and 10 more participants with a draft each. Then the real server (gunicorn, 2 sync workers,
-DEBUG=0, as docs/deploy.md runs the site's pool) takes those 10 submits, as a server running
-before a rush has (not measured), then the burst: 50 clients (10 processes
-x 5 threads), each submitting its 20 entries one after another with a fresh Idempotency-Key,
-`POST /api/v1/entries/{id}/submit`, new connection per request, no pause. About one submit in
-eight is retried with the same key: half at once on a second connection (a double click), half
-after the answer (a retry after a timeout). Every request's time is measured from connect to the
-last byte of the answer; the figure is the p99 of all of them.
+DEBUG=0, as docs/deploy.md runs the site's pool, its hot queries prepared as decision 0015
+says) takes those 10 submits, as a server running before a rush has (not measured), then the
+burst: 50 clients (10 processes x 5 threads), each submitting its 20 entries one after another
+with a fresh Idempotency-Key, `POST /api/v1/entries/{id}/submit`, new connection per request, no
+pause. About one submit in eight is retried with the same key: half at once on a second
+connection (a double click), half after the answer (a retry after a timeout). Every request's
+time is measured from connect to the last byte of the answer; the figure is the p99 of all of
+them.
 
 Beside the server runs the background worker (`giaithuong db_worker`, at lower CPU priority as
 docs/deploy.md runs it). It follows the submits up in batches: duplicate detection, and each
@@ -512,7 +513,11 @@ def run_bench(var_dir: str, database_url: str, smtp_port: int, mailbox: Mailbox)
     times = [row[3] for row in answers]
     kinds = {kind: sum(1 for row in answers if row[2] == kind) for kind in ("first", "retry",
                                                                             "double")}
-    print(f"  server: gunicorn 2 {WORKER_CLASS} workers x {THREADS} thread(s), PostgreSQL; "
+    prepare_after = os.environ.get("GIAITHUONG_PG_PREPARE_AFTER", "5")
+    prepared = ("no prepared statements" if prepare_after.strip().lower() in
+                {"off", "no", "false", ""} else f"prepared statements after {prepare_after} runs")
+    print(f"  server: gunicorn 2 {WORKER_CLASS} workers x {THREADS} thread(s), PostgreSQL "
+          f"({prepared}, decision 0015); "
           f"{CLIENTS} clients "
           f"({CLIENT_PROCESSES} processes x {CLIENTS // CLIENT_PROCESSES} threads), new "
           f"connection per request, no pause", flush=True)
