@@ -513,11 +513,9 @@ def run_bench(var_dir: str, database_url: str, smtp_port: int, mailbox: Mailbox)
     times = [row[3] for row in answers]
     kinds = {kind: sum(1 for row in answers if row[2] == kind) for kind in ("first", "retry",
                                                                             "double")}
-    prepare_after = os.environ.get("GIAITHUONG_PG_PREPARE_AFTER", "5")
-    prepared = ("no prepared statements" if prepare_after.strip().lower() in
-                {"off", "no", "false", ""} else f"prepared statements after {prepare_after} runs")
+    prepare_after = os.environ.get("GIAITHUONG_PG_PREPARE_AFTER", "5 (the default)")
     print(f"  server: gunicorn 2 {WORKER_CLASS} workers x {THREADS} thread(s), PostgreSQL "
-          f"({prepared}, decision 0015); "
+          f"(GIAITHUONG_PG_PREPARE_AFTER={prepare_after}, decision 0015); "
           f"{CLIENTS} clients "
           f"({CLIENT_PROCESSES} processes x {CLIENTS // CLIENT_PROCESSES} threads), new "
           f"connection per request, no pause", flush=True)

@@ -116,6 +116,7 @@ TEMPLATES = [
 # Database: SQLite in WAL mode under var/ by default; PostgreSQL (psycopg 3) via DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
+
 def postgres_options(prepare_after: str) -> dict:
     """psycopg's options: values bound by the server, and a query run `prepare_after` times on a
     connection kept as a prepared statement, so PostgreSQL stops parsing and planning it (a

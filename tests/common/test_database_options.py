@@ -62,9 +62,10 @@ def test_sqlite_gets_none_of_it():
 @on_postgres
 @pytest.mark.django_db
 def test_the_submits_reads_run_as_prepared_statements(edition):
-    """Eight participants submit: from the sixth run on, PostgreSQL plans none of the submit's
-    reads again. A ROLLBACK anywhere on the path would throw every prepared statement away
-    (psycopg does, since objects may have changed), so this also guards the path's shape."""
+    """Participants submit a few more times than the threshold: from then on PostgreSQL plans
+    none of the submit's reads again. A ROLLBACK anywhere on the path would throw every
+    prepared statement away (psycopg does, since objects may have changed), so this also
+    guards the path's shape."""
     connection.ensure_connection()
     threshold = connection.connection.prepare_threshold
     if threshold is None:
