@@ -125,10 +125,13 @@ def postgres_options(prepare_after: str) -> dict:
     if prepare_after.strip().lower() in {"off", "no", "false", ""}:
         return {}
     try:
-        return {"server_side_binding": True, "prepare_threshold": int(prepare_after)}
+        runs = int(prepare_after)
     except ValueError:
+        runs = -1
+    if runs < 0:
         raise ImproperlyConfigured("GIAITHUONG_PG_PREPARE_AFTER is a number of runs or off, "
-                                   f"not {prepare_after!r}") from None
+                                   f"not {prepare_after!r}")
+    return {"server_side_binding": True, "prepare_threshold": runs}
 
 
 if DATABASE_URL:

@@ -30,9 +30,10 @@ def test_off_leaves_binding_to_the_client_and_prepares_nothing(word):
     assert postgres_options(word) == {}
 
 
-def test_anything_else_stops_the_start_with_the_value_named():
-    with pytest.raises(ImproperlyConfigured, match=r"GIAITHUONG_PG_PREPARE_AFTER.*'soon'"):
-        postgres_options("soon")
+@pytest.mark.parametrize("value", ["soon", "-1", "2.5"])
+def test_anything_else_stops_the_start_with_the_value_named(value):
+    with pytest.raises(ImproperlyConfigured, match=rf"GIAITHUONG_PG_PREPARE_AFTER.*'{value}'"):
+        postgres_options(value)
 
 
 def database_options(**env: str) -> dict:
