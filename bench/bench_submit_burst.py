@@ -513,7 +513,7 @@ def run_bench(var_dir: str, database_url: str, smtp_port: int, mailbox: Mailbox)
     times = [row[3] for row in answers]
     kinds = {kind: sum(1 for row in answers if row[2] == kind) for kind in ("first", "retry",
                                                                             "double")}
-    prepare_after = os.environ.get("GIAITHUONG_PG_PREPARE_AFTER", "5 (the default)")
+    prepare_after = os.environ.get("GIAITHUONG_PG_PREPARE_AFTER", "its default")
     print(f"  server: gunicorn 2 {WORKER_CLASS} workers x {THREADS} thread(s), PostgreSQL "
           f"(GIAITHUONG_PG_PREPARE_AFTER={prepare_after}, decision 0015); "
           f"{CLIENTS} clients "

@@ -120,8 +120,10 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 def postgres_options(prepare_after: str) -> dict:
     """psycopg's options: values bound by the server, and a query run `prepare_after` times on a
     connection kept as a prepared statement, so PostgreSQL stops parsing and planning it (a
-    third of its CPU on the submit path; decision 0015). `off`: values merged into the SQL by
-    the client, nothing prepared (for PgBouncer before 1.21 in transaction pooling)."""
+    third of its CPU on the submit path; decision 0015). The default, 1, prepares a query at
+    its second run: a ROLLBACK drops them all, and the sooner they come back the better.
+    `off`: values merged into the SQL by the client, nothing prepared (for PgBouncer before
+    1.21 in transaction pooling)."""
     if prepare_after.strip().lower() in {"off", "no", "false", ""}:
         return {}
     try:
@@ -139,7 +141,7 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"] = {
             **DATABASES["default"].get("OPTIONS", {}),
-            **postgres_options(os.environ.get("GIAITHUONG_PG_PREPARE_AFTER", "5")),
+            **postgres_options(os.environ.get("GIAITHUONG_PG_PREPARE_AFTER", "1")),
         }
 else:
     DATABASES = {

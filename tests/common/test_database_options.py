@@ -50,7 +50,7 @@ def database_options(**env: str) -> dict:
 def test_postgres_prepares_by_default_and_keeps_the_urls_own_options():
     url = "postgres://giaithuong@db.example.vn:5432/giaithuong?sslmode=require"
     assert database_options(DATABASE_URL=url) == {
-        "sslmode": "require", "server_side_binding": True, "prepare_threshold": 5}
+        "sslmode": "require", "server_side_binding": True, "prepare_threshold": 1}
     assert database_options(DATABASE_URL=url, GIAITHUONG_PG_PREPARE_AFTER="off") == {
         "sslmode": "require"}
 
